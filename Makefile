@@ -1,0 +1,48 @@
+# movielike: `make demo` (install, train a model on the data found, show results) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Data: ../shared/data when this checkout sits beside it, otherwise var/data (filled by `movielike-train fetch-data`).
+MOVIELIKE_DATA ?= $(if $(wildcard ../shared/data/films/films.ndjson),$(abspath ../shared/data),$(abspath var/data))
+MOVIELIKE_MODELS ?= $(abspath var/models)
+export MOVIELIKE_DATA MOVIELIKE_MODELS
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+DEMO_EPOCHS ?= 20
+
+.PHONY: install demo test train data bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[train,test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+data: install
+	@if [ ! -f "$(MOVIELIKE_DATA)/films/films.ndjson" ]; then \
+		echo "No films under $(MOVIELIKE_DATA): downloading the public data"; \
+		$(BIN)/movielike-train fetch-data --dir "$(MOVIELIKE_DATA)"; \
+	else echo "Using data in $(MOVIELIKE_DATA)"; fi
+
+train: data
+	$(BIN)/movielike-train train --epochs $(DEMO_EPOCHS)
+
+demo: train
+	@echo; $(BIN)/movielike similar "Blade Runner"
+	@echo; $(BIN)/movielike similar "star wars" -k 5
+	@echo; $(BIN)/movielike similar "blade runer" -k 3
+	@echo; $(BIN)/movielike about "George Lucas" -k 5
+	@echo; $(BIN)/movielike recommend --like "Alien" --like "The Thing (1982 film)" --dislike "Mamma Mia! (film)" -k 5
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,144 @@
+"""The model bundle: a versioned directory with a manifest, the contract between `training` (writes) and `engine` (reads).
+
+models/
+  CURRENT                 the name of the live version (replaced atomically)
+  <version>/manifest.json format, version, created_at, sha256 and size of every file, counts, dim, metrics
+  <version>/films.ann     Annoy index (angular) over film vectors; links.ann the same over link vectors
+  <version>/film_vectors.npy, link_vectors.npy   normalised float32 vectors (row i = film/link id i)
+  <version>/films.json    columnar catalogue: titles, years, images, directors, movielens_ids
+  <version>/links.json    link titles; ids below manifest counts.model_links have vectors
+  <version>/film_links_indptr.npy, film_links_indices.npy   CSR: the links of each film (for explanations)
+  <version>/popularity.npy   how well known each film is, in [0, 1]
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from annoy import AnnoyIndex
+
+from engine.errors import BundleError
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+CURRENT = "CURRENT"
+FILES = (
+    "films.ann",
+    "links.ann",
+    "film_vectors.npy",
+    "link_vectors.npy",
+    "films.json",
+    "links.json",
+    "film_links_indptr.npy",
+    "film_links_indices.npy",
+    "popularity.npy",
+)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def current_version(models_dir: Path) -> str | None:
+    """The version named by CURRENT, or None when nothing has been published."""
+    try:
+        return (Path(models_dir) / CURRENT).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+@dataclass
+class Bundle:
+    """A loaded, verified bundle. Vectors and Annoy indexes are memory-mapped, so processes share their pages."""
+
+    path: Path
+    manifest: dict
+    film_vectors: np.ndarray
+    link_vectors: np.ndarray
+    film_index: AnnoyIndex
+    link_index: AnnoyIndex
+    films: dict
+    link_titles: list[str]
+    link_indptr: np.ndarray
+    link_indices: np.ndarray
+    popularity: np.ndarray
+
+    @property
+    def version(self) -> str:
+        return self.manifest["version"]
+
+    @property
+    def n_films(self) -> int:
+        return len(self.films["titles"])
+
+
+def verify(path: Path) -> dict:
+    """Read and check the manifest and every file's size and sha256; raise BundleError saying what is wrong."""
+    manifest_path = path / MANIFEST
+    if not manifest_path.is_file():
+        raise BundleError(f"{path} is not a model bundle: {MANIFEST} is missing. Publish one with `movielike-train train`.")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise BundleError(f"{manifest_path} cannot be read ({error}). Retrain with `movielike-train train`.") from None
+    if manifest.get("format") != FORMAT:
+        raise BundleError(
+            f"{path} has bundle format {manifest.get('format')!r}, this engine reads format {FORMAT}. "
+            "Retrain with this version's `movielike-train train`, or upgrade movielike."
+        )
+    listed = manifest.get("files", {})
+    for name in FILES:
+        if name not in listed:
+            raise BundleError(f"{path}: the manifest does not list {name}; the bundle is incomplete. Retrain.")
+        file_path = path / name
+        if not file_path.is_file():
+            raise BundleError(f"{path}: {name} is missing. Retrain, or point MOVIELIKE_MODELS at a complete bundle.")
+        if file_path.stat().st_size != listed[name]["bytes"] or sha256_of(file_path) != listed[name]["sha256"]:
+            raise BundleError(f"{path}: {name} does not match its checksum in the manifest (corrupt or altered). Retrain.")
+    return manifest
+
+
+def load_bundle(path: Path) -> Bundle:
+    """Verify then load the bundle at `path`."""
+    path = Path(path)
+    manifest = verify(path)
+    dim = int(manifest["dim"])
+    film_index = AnnoyIndex(dim, "angular")
+    film_index.load(str(path / "films.ann"))
+    link_index = AnnoyIndex(dim, "angular")
+    link_index.load(str(path / "links.ann"))
+    films = json.loads((path / "films.json").read_text())
+    return Bundle(
+        path=path,
+        manifest=manifest,
+        film_vectors=np.load(path / "film_vectors.npy", mmap_mode="r"),
+        link_vectors=np.load(path / "link_vectors.npy", mmap_mode="r"),
+        film_index=film_index,
+        link_index=link_index,
+        films=films,
+        link_titles=json.loads((path / "links.json").read_text()),
+        link_indptr=np.load(path / "film_links_indptr.npy"),
+        link_indices=np.load(path / "film_links_indices.npy"),
+        popularity=np.load(path / "popularity.npy"),
+    )
+
+
+def load_current(models_dir: Path) -> Bundle:
+    """Load the bundle CURRENT names; BundleError with the next step when there is none."""
+    models_dir = Path(models_dir)
+    version = current_version(models_dir)
+    if version is None:
+        raise BundleError(
+            f"No model published in {models_dir}. Train one with `make demo` or "
+            "`movielike-train train --films PATH`, or set MOVIELIKE_MODELS to where your models are."
+        )
+    if "/" in version or version.startswith("."):
+        raise BundleError(f"{models_dir / CURRENT} names {version!r}, which is not a version directory.")
+    return load_bundle(models_dir / version)

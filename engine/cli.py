@@ -1,0 +1,140 @@
+"""`movielike`: films like a film, films around a person or page, and picks for a taste, from the terminal.
+
+Exit codes: 0 results, 1 no such film or page, 2 usage (bad or empty input), 3 no usable model.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from engine import BadInput, BundleError, Config, Engine, NotFound, Suggestion
+from engine.engine import film_label as _label
+from engine.titles import MAX_QUERY_CHARS
+
+EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_MODEL = 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="movielike", description="Find films like the films you like.")
+    parser.add_argument("--models", help="model directory (default: MOVIELIKE_MODELS or var/models)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=f"{help_text}. Example: {example}")
+        sub.add_argument("-k", "--count", type=int, default=10, help="how many films (1-100, default 10)")
+        sub.add_argument("--json", action="store_true", help="machine-readable output")
+        return sub
+
+    similar = add("similar", "films like a film", 'movielike similar "Blade Runner"')
+    similar.add_argument("title", nargs="+", help="a film title; typos, a year or '(film)' are fine")
+    about = add("about", "films closest to a person, studio, genre or other linked page", 'movielike about "George Lucas"')
+    about.add_argument("page", nargs="+", help="a linked page, e.g. a director or actor")
+    recommend = add("recommend", "picks from films you liked and disliked",
+                    'movielike recommend --like "Alien" --dislike "Mamma Mia! (film)"')
+    recommend.add_argument("--like", action="append", default=[], metavar="TITLE", help="a film you liked (repeatable)")
+    recommend.add_argument("--dislike", action="append", default=[], metavar="TITLE", help="a film you disliked (repeatable)")
+    resolve = commands.add_parser("resolve", help="which film a title means", description="Show which film a title resolves to.")
+    resolve.add_argument("title", nargs="+")
+    resolve.add_argument("--json", action="store_true")
+    commands.add_parser("info", help="the loaded model: version, size, training figures")
+    return parser
+
+
+def _print_results(heading: str, results: list[Suggestion]) -> None:
+    print(heading)
+    width = min(48, max((len(_label(r.title, r.year)) for r in results), default=10))
+    for rank, result in enumerate(results, 1):
+        label = _label(result.title, result.year)
+        print(f"{rank:>3}. {label:<{width}}  {result.score:6.3f}  {result.why}")
+
+
+def _join(words: Sequence[str]) -> str:
+    text = " ".join(words)
+    if len(text) > MAX_QUERY_CHARS * 4:  # keep messages short; the engine gives the precise reason
+        text = text[: MAX_QUERY_CHARS * 4]
+    return text
+
+
+def _not_found(error: NotFound) -> int:
+    print(f"movielike: no {error.kind} matches “{error.query[:80]}”.", file=sys.stderr)
+    if error.candidates:
+        print("Did you mean:", file=sys.stderr)
+        for candidate in error.candidates[:5]:
+            title = getattr(candidate, "title", str(candidate))
+            print(f"  {_label(title, getattr(candidate, 'year', None))}", file=sys.stderr)
+    return EXIT_NOT_FOUND
+
+
+def run(args: argparse.Namespace) -> int:
+    config = Config.from_env()
+    engine = Engine.load(args.models, config)
+    if args.command == "info":
+        manifest = engine.manifest
+        print(json.dumps({k: manifest.get(k) for k in ("version", "created_at", "dim", "counts", "training", "metrics")},
+                         indent=2, ensure_ascii=False))
+        return 0
+    if args.command == "resolve":
+        film, match = engine.resolve_match(_join(args.title))
+        if args.json:
+            print(json.dumps({**film.__dict__, "matched": match.how}, ensure_ascii=False))
+        else:
+            print(f"{_label(film.title, film.year)}  [{match.how}]  {film.url}")
+        return 0
+    k = args.count
+    if not 1 <= k <= 100:
+        raise BadInput("--count must be between 1 and 100.")
+    if args.command == "similar":
+        query = _join(args.title)
+        film, match = engine.resolve_match(query)
+        results = engine.similar(film.id, k)
+        heading = f"Films like {_label(film.title, film.year)}" + (f", directed by {film.director}" if film.director else "")
+        if match.how == "typo":
+            heading += f"  (you typed “{query[:80]}”)"
+        payload = {"query": query, "film": film.__dict__, "matched": match.how}
+    elif args.command == "about":
+        query = _join(args.page)
+        page = engine.about_page(query)
+        results = engine.about(query, k)
+        heading = f"Films around {page}"
+        payload = {"query": query, "page": page}
+    else:
+        if not args.like and not args.dislike:
+            heading = "Well-known films (rate some with --like/--dislike for personal picks)"
+        else:
+            for title in args.like + args.dislike:
+                engine.resolve(title)  # an unknown title is an error here, with suggestions
+            heading = "Picks for you"
+        results = engine.recommend(args.like, args.dislike, k)
+        payload = {"likes": args.like, "dislikes": args.dislike}
+    if args.json:
+        print(json.dumps({**payload, "model": engine.version, "results": [r.to_dict() for r in results]}, ensure_ascii=False))
+    else:
+        _print_results(heading, results)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return run(args)
+    except NotFound as error:
+        return _not_found(error)
+    except BadInput as error:
+        print(f"movielike: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BundleError as error:
+        print(f"movielike: {error}", file=sys.stderr)
+        return EXIT_NO_MODEL
+    except ValueError as error:  # configuration errors name the variable to fix
+        print(f"movielike: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""All configuration, read once from the environment at start-up, with documented defaults."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _int(environ, name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"Config {name!r} must be an integer, got {raw!r}.") from None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Engine settings.
+
+    MOVIELIKE_MODELS     where model bundles live (default var/models)
+    MOVIELIKE_DATA       where input data lives (default var/data; the Makefile points it at ../shared/data)
+    MOVIELIKE_SEARCH     auto | exact | annoy: how nearest films are found (default auto: exact numpy search up to
+                         MOVIELIKE_EXACT_MAX_FILMS films, Annoy candidates re-ranked exactly above that)
+    MOVIELIKE_EXACT_MAX_FILMS   the crossover measured by bench/engine.py (default 150000)
+    MOVIELIKE_ANNOY_SEARCH_K    Annoy search_k per query (default 20000)
+    MOVIELIKE_KEEP_VERSIONS     model versions kept after publishing (default 3)
+    """
+
+    models_dir: Path = Path("var/models")
+    data_dir: Path = Path("var/data")
+    search: str = "auto"
+    exact_max_films: int = 150_000
+    annoy_search_k: int = 20_000
+    keep_versions: int = 3
+
+    @classmethod
+    def from_env(cls, environ=None) -> "Config":
+        environ = os.environ if environ is None else environ
+        search = environ.get("MOVIELIKE_SEARCH", "auto").strip().lower() or "auto"
+        if search not in ("auto", "exact", "annoy"):
+            raise ValueError(f"Config 'MOVIELIKE_SEARCH' must be auto, exact or annoy, got {search!r}.")
+        return cls(
+            models_dir=Path(environ.get("MOVIELIKE_MODELS") or "var/models"),
+            data_dir=Path(environ.get("MOVIELIKE_DATA") or "var/data"),
+            search=search,
+            exact_max_films=_int(environ, "MOVIELIKE_EXACT_MAX_FILMS", 150_000),
+            annoy_search_k=_int(environ, "MOVIELIKE_ANNOY_SEARCH_K", 20_000),
+            keep_versions=max(1, _int(environ, "MOVIELIKE_KEEP_VERSIONS", 3)),
+        )

@@ -1,0 +1,303 @@
+"""The recommender's Python API, shared by the CLI and the bot: resolve, similar, about, recommend."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from engine.bundle import Bundle, current_version, load_current
+from engine.config import Config
+from engine.errors import BundleError, EngineError, NotFound
+from engine.explain import Explainer, display_link
+from engine.normalize import split_disambiguator
+from engine.recommend import taste_vector
+from engine.search import VectorSearch
+from engine.titles import Match, NameIndex, resolve_in
+
+log = logging.getLogger(__name__)
+MAX_K = 100
+POPULARITY_PRIOR = 0.15  # recommend(): how much being well known (popularity in [0, 1]) lifts a pick's cosine
+
+
+@dataclass(frozen=True)
+class Film:
+    """A film in the catalogue."""
+
+    id: int
+    title: str
+    year: int | None
+    image: str | None
+    director: str | None
+    movielens_id: int | None
+
+    @property
+    def url(self) -> str:
+        return "https://en.wikipedia.org/wiki/" + self.title.replace(" ", "_")
+
+    @property
+    def label(self) -> str:
+        return film_label(self.title, self.year)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One result: the film, its `score` (cosine in [-1, 1], higher is closer; for the well-known films offered
+    to someone with no likes, popularity in [0, 1]) and `why` in words."""
+
+    id: int
+    title: str
+    year: int | None
+    image: str | None
+    director: str | None
+    movielens_id: int | None
+    score: float
+    why: str
+
+    @property
+    def label(self) -> str:
+        return film_label(self.title, self.year)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def film_label(title: str, year: int | None) -> str:
+    """How people write a film: 'The Thing (1982 film)' -> 'The Thing (1982)', 'Alien (film)' + 1979 -> 'Alien (1979)'."""
+    name = split_disambiguator(title)[0].strip() or title
+    return f"{name} ({year})" if year else name
+
+
+class _Loaded:
+    """Everything derived from one bundle; swapped as a whole so a query never mixes two versions."""
+
+    def __init__(self, bundle: Bundle, config: Config):
+        self.bundle = bundle
+        films = bundle.films
+        self.titles: list[str] = films["titles"]
+        self.years: list[int | None] = films["years"]
+        self.images: list[str | None] = films["images"]
+        self.directors: list[str | None] = films["directors"]
+        self.movielens_ids: list[int | None] = films["movielens_ids"]
+        self.popularity = np.asarray(bundle.popularity, dtype=np.float32)
+        self.by_movielens_id = {mid: i for i, mid in enumerate(self.movielens_ids) if mid is not None}
+        self.film_names = NameIndex(self.titles, self.popularity, self.years)
+        n_model_links = int(bundle.manifest["counts"]["model_links"])
+        link_films = np.bincount(bundle.link_indices, minlength=len(bundle.link_titles))[:n_model_links]
+        self.link_names = NameIndex(bundle.link_titles[:n_model_links], link_films.astype(np.float32))
+        self.explainer = Explainer(bundle.link_titles, bundle.link_indptr, bundle.link_indices, bundle.n_films)
+        mode = config.search
+        if mode == "auto":
+            mode = "exact" if bundle.n_films <= config.exact_max_films else "annoy"
+        self.films = VectorSearch(bundle.film_vectors, bundle.film_index, mode, config.annoy_search_k)
+        self.links = VectorSearch(bundle.link_vectors, bundle.link_index, mode, config.annoy_search_k)
+        self.popular_order = np.argsort(-self.popularity, kind="stable")
+
+    def film(self, film_id: int) -> Film:
+        return Film(
+            int(film_id),
+            self.titles[film_id],
+            self.years[film_id],
+            self.images[film_id],
+            self.directors[film_id],
+            self.movielens_ids[film_id],
+        )
+
+    def suggestion(self, film_id: int, score: float, why: str) -> Suggestion:
+        film = self.film(film_id)
+        return Suggestion(film.id, film.title, film.year, film.image, film.director, film.movielens_id, round(float(score), 4), why)
+
+
+class Engine:
+    """Films like a film, films around a linked page, and picks for a taste. Thread-safe; reloads without downtime."""
+
+    def __init__(self, bundle: Bundle, config: Config, models_dir: Path):
+        self.config = config
+        self.models_dir = Path(models_dir)
+        self._state = _Loaded(bundle, config)
+        self._reload_lock = threading.Lock()
+
+    @classmethod
+    def load(cls, models_dir: str | Path | None = None, config: Config | None = None) -> "Engine":
+        """Load the bundle that `models_dir/CURRENT` names (default: MOVIELIKE_MODELS); BundleError if none or broken."""
+        config = config or Config.from_env()
+        models_dir = Path(models_dir) if models_dir is not None else config.models_dir
+        return cls(load_current(models_dir), config, models_dir)
+
+    @property
+    def version(self) -> str:
+        return self._state.bundle.version
+
+    @property
+    def manifest(self) -> dict:
+        return self._state.bundle.manifest
+
+    @property
+    def search_mode(self) -> str:
+        return self._state.films.mode
+
+    def __len__(self) -> int:
+        return len(self._state.titles)
+
+    def reload_if_changed(self) -> bool:
+        """Swap to the version CURRENT names if it changed; queries in flight finish on the old one. True if swapped.
+
+        A broken new bundle is logged and the running one kept (BundleError is not raised to a serving process).
+        """
+        wanted = current_version(self.models_dir)
+        if wanted is None or wanted == self.version:
+            return False
+        with self._reload_lock:
+            if wanted == self.version:
+                return False
+            try:
+                state = _Loaded(load_current(self.models_dir), self.config)
+            except BundleError as error:
+                log.error("Keeping model %s: the new one cannot be loaded: %s", self.version, error)
+                return False
+            self._state = state
+            log.info("Loaded model %s", wanted)
+            return True
+
+    # -- lookups ---------------------------------------------------------------------------------------------------
+
+    def _film_id(self, state: _Loaded, title_or_id: str | int) -> int:
+        if isinstance(title_or_id, (int, np.integer)) and not isinstance(title_or_id, bool):
+            if 0 <= int(title_or_id) < len(state.titles):
+                return int(title_or_id)
+            raise NotFound(str(title_or_id))
+        return resolve_in(state.film_names, title_or_id).id
+
+    def resolve(self, text: str) -> Film:
+        """The film meant by `text`; NotFound carrying the closest films, BadInput for empty or oversized text."""
+        state = self._state
+        try:
+            return state.film(resolve_in(state.film_names, text).id)
+        except NotFound as error:
+            error.candidates = [state.film(i) for i in error.candidates]
+            raise
+
+    def resolve_match(self, text: str) -> tuple[Film, Match]:
+        """Like `resolve`, also saying how it matched ('exact' or 'typo'), so callers can say "showing results for"."""
+        state = self._state
+        try:
+            match = resolve_in(state.film_names, text)
+        except NotFound as error:
+            error.candidates = [state.film(i) for i in error.candidates]
+            raise
+        return state.film(match.id), match
+
+    def film(self, film_id: int) -> Film:
+        return self._state.film(film_id)
+
+    def by_movielens_id(self, movielens_id: int) -> Film | None:
+        state = self._state
+        film_id = state.by_movielens_id.get(int(movielens_id))
+        return None if film_id is None else state.film(film_id)
+
+    # -- queries ---------------------------------------------------------------------------------------------------
+
+    def similar(self, title_or_id: str | int, k: int = 10, exclude: Iterable[int] = ()) -> list[Suggestion]:
+        """The k films nearest the given one by cosine, best first, never the film itself; `why` names shared links."""
+        state = self._state
+        k = _clamp(k)
+        try:
+            film_id = self._film_id(state, title_or_id)
+        except NotFound as error:
+            error.candidates = [state.film(i) for i in error.candidates]
+            raise
+        ids, scores = state.films.nearest(state.bundle.film_vectors[film_id], k, exclude={film_id, *exclude})
+        return [state.suggestion(i, s, state.explainer.why(film_id, i)) for i, s in zip(ids, scores)]
+
+    def about(self, link_text: str, k: int = 10) -> list[Suggestion]:
+        """Films nearest a linked page's vector (a person, studio, genre, place...), best first."""
+        state = self._state
+        match = resolve_in(state.link_names, link_text, what="page")
+        link_id = match.id
+        ids, scores = state.films.nearest(state.bundle.link_vectors[link_id], _clamp(k))
+        name = display_link(state.bundle.link_titles[link_id])
+        results = []
+        for film_id, score in zip(ids, scores):
+            links = state.explainer.links_of(int(film_id))
+            linked = link_id in set(links.tolist())
+            why = f"links to {name}" if linked else self._closest_links(state, int(film_id), link_id)
+            results.append(state.suggestion(int(film_id), score, why))
+        return results
+
+    def about_page(self, link_text: str) -> str:
+        """The linked page's title that `about` would use for `link_text`."""
+        state = self._state
+        return state.bundle.link_titles[resolve_in(state.link_names, link_text, what="page").id]
+
+    def recommend(
+        self,
+        likes: Sequence[str | int] = (),
+        dislikes: Sequence[str | int] = (),
+        k: int = 10,
+        exclude: Iterable[str | int] = (),
+    ) -> list[Suggestion]:
+        """Picks for someone who liked `likes` and disliked `dislikes` (titles or ids); unknown titles are skipped.
+
+        Likes and dislikes: a linear classifier's direction; likes only: their centroid's neighbourhood; nothing
+        liked: well-known films, kept away from the disliked ones. Rated and excluded films never come back.
+        Scores are the cosine to the taste direction plus POPULARITY_PRIOR x popularity, best first.
+        """
+        state = self._state
+        k = _clamp(k)
+        liked = self._known_ids(state, likes)
+        disliked = [i for i in self._known_ids(state, dislikes) if i not in set(liked)]
+        skip = set(liked) | set(disliked) | set(self._known_ids(state, exclude))
+        vectors = state.bundle.film_vectors
+        direction = taste_vector(vectors[liked], vectors[disliked])
+        if direction is None:
+            return self._popular(state, k, skip, vectors[disliked])
+        ids, scores = state.films.nearest(direction, k * 5 + 20, exclude=skip)
+        lifted = scores + POPULARITY_PRIOR * state.popularity[ids]
+        order = np.argsort(-lifted, kind="stable")[:k]
+        like_matrix = vectors[liked]
+        results = []
+        for film_id, score in zip(ids[order], lifted[order]):
+            closest_like = liked[int(np.argmax(like_matrix @ vectors[film_id]))]
+            shared = state.explainer.why(closest_like, int(film_id))
+            why = f"like {state.titles[closest_like]}" + (f": {shared}" if shared else "")
+            results.append(state.suggestion(int(film_id), score, why))
+        return results
+
+    # -- helpers ---------------------------------------------------------------------------------------------------
+
+    def _known_ids(self, state: _Loaded, items: Iterable[str | int]) -> list[int]:
+        ids: list[int] = []
+        for item in items:
+            try:
+                ids.append(self._film_id(state, item))
+            except (EngineError, ValueError) as error:  # an unusable rating is skipped, not fatal
+                log.debug("recommend: skipping %r: %s", item, error)
+        return list(dict.fromkeys(ids))
+
+    def _popular(self, state: _Loaded, k: int, skip: set[int], disliked: np.ndarray) -> list[Suggestion]:
+        pool = [int(i) for i in state.popular_order[: k * 10 + len(skip)] if int(i) not in skip]
+        scores = state.popularity[pool].copy()
+        if len(disliked):
+            scores -= 0.5 * np.clip(state.bundle.film_vectors[pool] @ np.asarray(disliked).T, 0, None).max(axis=1)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [state.suggestion(pool[i], state.popularity[pool[i]], "one of the best-known films") for i in order]
+
+    def _closest_links(self, state: _Loaded, film_id: int, link_id: int) -> str:
+        links = state.explainer.links_of(film_id)
+        links = links[links < len(state.bundle.link_vectors)]
+        if len(links) == 0:
+            return ""
+        scores = state.bundle.link_vectors[links] @ state.bundle.link_vectors[link_id]
+        best = links[np.argsort(-scores)[:3]]
+        return " · ".join(display_link(state.bundle.link_titles[i]) for i in best)
+
+
+def _clamp(k: int) -> int:
+    try:
+        k = int(k)
+    except (TypeError, ValueError):
+        raise ValueError(f"k must be a whole number, got {k!r}") from None
+    return max(1, min(k, MAX_K))

@@ -1,0 +1,173 @@
+"""The engine's verbs on the real model: similar, about, recommend, and reloading a newly published model."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from engine import BadInput, BundleError, Engine, NotFound
+from engine.bundle import CURRENT
+from training.publish import point_current
+
+
+def test_similar_returns_k_other_films_with_reasons(engine):
+    results = engine.similar("Blade Runner", k=10)
+    assert len(results) == 10
+    assert all(r.title != "Blade Runner" for r in results)
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    assert all(-1.0 <= r.score <= 1.0 for r in results)
+    assert sum(1 for r in results if r.why) >= 8
+    first = results[0].to_dict()
+    assert {"title", "year", "image", "score", "why", "movielens_id"} <= set(first)
+
+
+def test_similar_explains_with_shared_links(engine):
+    results = engine.similar("Star Wars", k=10)
+    empire = next(r for r in results if r.title == "The Empire Strikes Back")
+    people = ("Star Wars", "Mark Hamill", "Harrison Ford", "Carrie Fisher", "George Lucas", "John Williams")
+    assert any(name in empire.why for name in people), empire.why
+    assert "Category:" not in empire.why
+
+
+def test_similar_accepts_ids_and_excludes(engine):
+    film = engine.resolve("Alien")
+    by_id = engine.similar(film.id, k=5)
+    assert [r.title for r in by_id] == [r.title for r in engine.similar("Alien (film)", k=5)]
+    skipped = engine.similar(film.id, k=5, exclude=[by_id[0].id])
+    assert by_id[0].id not in [r.id for r in skipped] and len(skipped) == 5
+
+
+def test_about_a_person_finds_their_films(engine):
+    titles = [r.title for r in engine.about("George Lucas", k=10)]
+    assert "Star Wars (film)" in titles or "American Graffiti" in titles or "THX 1138" in titles
+    with pytest.raises(NotFound):
+        engine.about("Zzyzx Qwerty Person")
+
+
+def test_recommend_from_likes_and_dislikes(engine):
+    likes = ["Alien", "The Thing (1982 film)"]
+    picks = engine.recommend(likes, ["Mamma Mia! (film)"], k=10)
+    titles = [p.title for p in picks]
+    assert len(picks) == 10
+    assert not {"Alien (film)", "The Thing (1982 film)", "Mamma Mia! (film)"} & set(titles)
+    assert all(p.why.startswith("like ") for p in picks)
+    musicals = engine.similar("Mamma Mia! (film)", k=10)
+    assert not {m.title for m in musicals} & set(titles)
+
+
+def test_recommend_with_likes_only_stays_in_their_neighbourhood(engine):
+    picks = {p.title for p in engine.recommend(["Star Wars"], k=10)}
+    assert {"The Empire Strikes Back", "Return of the Jedi"} & picks
+
+
+def test_recommend_without_history_gives_well_known_films(engine):
+    picks = engine.recommend(k=10)
+    assert len(picks) == 10
+    assert all(p.movielens_id is not None for p in picks)
+    disliked = engine.recommend(dislikes=[picks[0].title], k=10)
+    assert picks[0].title not in [p.title for p in disliked]
+
+
+def test_recommend_skips_unknown_and_excluded_films(engine):
+    picks = engine.recommend(["Alien", "no such film at all xyz", ""], exclude=["Aliens (film)"], k=5)
+    assert len(picks) == 5
+    assert "Aliens (film)" not in [p.title for p in picks]
+
+
+def test_k_is_bounded(engine):
+    assert len(engine.similar("Heat", k=1000)) == 100
+    assert len(engine.similar("Heat", k=0)) == 1
+
+
+def test_serving_never_imports_tensorflow(models_dir):
+    code = (
+        "import sys; from engine import Engine; e = Engine.load(sys.argv[1]); e.similar('Star Wars'); "
+        "e.about('George Lucas'); e.recommend(['Alien'], ['Mamma Mia! (film)']); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'training', 'bot')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(models_dir)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_reload_swaps_models_while_queries_run(models_dir, tmp_path):
+    models = tmp_path / "models"
+    version = (models_dir / CURRENT).read_text().strip()
+    shutil.copytree(models_dir / version, models / version)
+    point_current(models, version)
+    engine = Engine.load(models)
+    assert engine.reload_if_changed() is False
+
+    # A second version: same files, different name (what a retrain publishes).
+    second = version + "-b"
+    shutil.copytree(models / version, models / second)
+    manifest_path = models / second / "manifest.json"
+    manifest_path.write_text(manifest_path.read_text().replace(f'"version":"{version}"', f'"version":"{second}"'))
+
+    failures: list[BaseException] = []
+    answered = [0]
+    stop = threading.Event()
+
+    def ask() -> None:
+        while not stop.is_set():
+            try:
+                assert len(engine.similar("Blade Runner", k=5)) == 5
+                answered[0] += 1
+            except BaseException as error:  # noqa: BLE001 - the test reports any failure
+                failures.append(error)
+
+    workers = [threading.Thread(target=ask) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    time.sleep(0.2)
+    point_current(models, second)
+    assert engine.reload_if_changed() is True
+    time.sleep(0.2)
+    stop.set()
+    for worker in workers:
+        worker.join()
+    assert not failures
+    assert answered[0] > 10
+    assert engine.version == second
+
+
+def test_broken_new_model_is_refused_and_the_old_one_kept(models_dir, tmp_path):
+    models = tmp_path / "models"
+    version = (models_dir / CURRENT).read_text().strip()
+    shutil.copytree(models_dir / version, models / version)
+    point_current(models, version)
+    engine = Engine.load(models)
+    broken = "29990101T000000000Z"
+    shutil.copytree(models / version, models / broken)
+    vectors = models / broken / "film_vectors.npy"
+    data = bytearray(vectors.read_bytes())
+    data[-1] ^= 0xFF
+    vectors.write_bytes(bytes(data))
+    point_current(models, broken)
+    assert engine.reload_if_changed() is False
+    assert engine.version == version and engine.similar("Heat", k=3)
+    with pytest.raises(BundleError, match="checksum"):
+        Engine.load(models)
+
+
+def test_missing_model_says_how_to_make_one(tmp_path):
+    with pytest.raises(BundleError, match="movielike-train"):
+        Engine.load(tmp_path)
+
+
+def test_search_modes_agree(models_dir):
+    from engine.config import Config
+
+    exact = Engine.load(models_dir, Config(search="exact"))
+    approximate = Engine.load(models_dir, Config(search="annoy", annoy_search_k=20_000))
+    assert exact.search_mode == "exact" and approximate.search_mode == "annoy"
+    overlap = [
+        len({r.id for r in exact.similar(t, k=10)} & {r.id for r in approximate.similar(t, k=10)})
+        for t in ("Blade Runner", "Heat", "Toy Story", "The Godfather", "Rocky")
+    ]
+    assert np.mean(overlap) >= 9, overlap

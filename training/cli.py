@@ -1,0 +1,108 @@
+"""`movielike-train`: the admin's commands to fetch data and train and publish a model."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from engine.config import Config
+
+
+def _parser(config: Config) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="movielike-train",
+        description="Train movielike's film model and publish it where the bot and CLI read it.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    train = commands.add_parser("train", help="train on a films file and publish a new model", description=(
+        "Train film and link vectors on a Cookbook-format films file, evaluate them against TF-IDF, and publish a "
+        "bundle under MOVIELIKE_MODELS (atomically; running engines pick it up)."))
+    default_films = config.data_dir / "films" / "films.ndjson"
+    train.add_argument("--films", type=Path, default=default_films, help=f"films file (default {default_films})")
+    default_ratings = config.data_dir / "movielens" / "ml-latest-small" / "ratings.csv"
+    train.add_argument("--ratings", type=Path, default=default_ratings,
+                       help="MovieLens ratings.csv, used to tell well-known films (default: under MOVIELIKE_DATA, if there)")
+    train.add_argument("--models", type=Path, default=config.models_dir, help=f"where bundles go (default {config.models_dir})")
+    train.add_argument("--epochs", type=int, default=None, help="passes over the pairs (default 20)")
+    train.add_argument("--dim", type=int, default=None, help="vector size (default 128)")
+    train.add_argument("--batch-size", type=int, default=None, help="pairs a batch per replica (default 1024)")
+    train.add_argument("--learning-rate", type=float, default=None)
+    train.add_argument("--loss", choices=("contrastive", "seeds"), default=None,
+                       help="contrastive: in-batch negatives (default); seeds: the Cookbook's MSE on +1/-1 random pairs")
+    train.add_argument("--min-films", type=int, default=3, help="keep links used by at least this many films (default 3)")
+    train.add_argument("--trees", type=int, default=50, help="Annoy trees for the film index (default 50)")
+    train.add_argument("--seed", type=int, default=None)
+    train.add_argument("--mixed-precision", action="store_true", help="float16 compute on a GPU")
+    train.add_argument("--cpu", action="store_true", help="train on the CPU even when GPUs are present")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    fetch = commands.add_parser("fetch-data", help="download the public films and MovieLens data, verified", description=(
+        "Download MovieLens ml-latest-small (GroupLens) and the Deep Learning Cookbook's wp_movies_10k.ndjson, "
+        "verify their checksums and lay them out as MOVIELIKE_DATA expects."))
+    fetch.add_argument("--dir", type=Path, default=config.data_dir, help=f"where to put them (default {config.data_dir})")
+    return parser
+
+
+def _train(args: argparse.Namespace, config: Config) -> int:
+    from training.run import train_and_publish
+    from training.train import TrainParams
+
+    if not args.films.is_file():
+        print(f"movielike-train: no films file at {args.films}. Pass --films PATH, set MOVIELIKE_DATA, "
+              "or run `movielike-train fetch-data`.", file=sys.stderr)
+        return 2
+    params = TrainParams()
+    for name in ("epochs", "dim", "batch_size", "learning_rate", "loss", "seed"):
+        value = getattr(args, name)
+        if value is not None:
+            setattr(params, name, value)
+    if params.epochs < 1 or params.dim < 2 or params.batch_size < 2:
+        print("movielike-train: --epochs must be >= 1, --dim and --batch-size >= 2.", file=sys.stderr)
+        return 2
+    params.mixed_precision = args.mixed_precision
+    params.gpus = "none" if args.cpu else "auto"
+    ratings = args.ratings if args.ratings and args.ratings.is_file() else None
+    try:
+        train_and_publish(args.films, args.models, params, args.min_films, ratings, args.trees,
+                          config.keep_versions, progress=not args.quiet)
+    except ValueError as error:
+        print(f"movielike-train: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from training.download import DownloadError, fetch_all
+
+    try:
+        for path in fetch_all(args.dir):
+            print(f"ready: {path}")
+    except DownloadError as error:
+        print(f"movielike-train: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        config = Config.from_env()
+    except ValueError as error:
+        print(f"movielike-train: {error}", file=sys.stderr)
+        return 2
+    args = _parser(config).parse_args(argv)
+    try:
+        if args.command == "train":
+            return _train(args, config)
+        return _fetch(args)
+    except KeyboardInterrupt:
+        print("movielike-train: interrupted; nothing was published.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The train command's work: read films -> build pairs -> train -> evaluate -> publish a bundle."""
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from training.dataset import build_dataset
+from training.films import read_films
+from training.popularity import popularity, rating_counts
+from training.publish import publish_bundle
+from training.report import evaluate_model, format_metrics
+from training.train import TrainParams, train_link_model
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainRun:
+    bundle: Path
+    manifest: dict
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def train_and_publish(
+    films_path: Path,
+    models_dir: Path,
+    params: TrainParams,
+    min_films_per_link: int = 3,
+    ratings_path: Path | None = None,
+    n_trees: int = 50,
+    keep: int = 3,
+    progress: bool = True,
+    out=sys.stderr,
+) -> TrainRun:
+    """Run the whole training and publish; prints what it does to `out`."""
+    started = time.perf_counter()
+    report = read_films(films_path)
+    if not report.films:
+        raise ValueError(f"{films_path} holds no readable film ({report.bad_lines} bad lines).")
+    print(f"read {len(report.films):,} films from {films_path} ({report.bad_lines} bad lines, {report.duplicates} duplicates)", file=out)
+    for example in report.bad_examples:
+        print(f"  skipped {example}", file=out)
+    dataset = build_dataset(report.films, min_films_per_link)
+    print(
+        f"{dataset.n_films:,} films, {dataset.n_model_links:,} links used by >= {min_films_per_link} films, "
+        f"{len(dataset.pair_films):,} (film, link) pairs; {dataset.dropped_films} films dropped (no such link)",
+        file=out,
+    )
+    ratings = None
+    if ratings_path is not None and Path(ratings_path).is_file():
+        ratings = rating_counts(ratings_path)
+        print(f"popularity from {sum(ratings.values()):,} MovieLens ratings in {ratings_path}", file=out)
+    result = train_link_model(dataset, params, progress=progress)
+    print(
+        f"trained {params.epochs} epochs on {result.device} in {result.seconds:.1f}s "
+        f"({result.examples_per_second:,.0f} pairs/s)",
+        file=out,
+    )
+    metrics = evaluate_model(dataset, result.film_vectors, result.link_vectors)
+    print(format_metrics(metrics, result.loss_curve), file=out)
+    manifest_extra = {
+        "input": {
+            "films_file": str(films_path),
+            "films_sha256": report.sha256,
+            "bad_lines": report.bad_lines,
+            "ratings_file": str(ratings_path) if ratings else None,
+        },
+        "training": {
+            **params.as_dict(),
+            "min_films_per_link": min_films_per_link,
+            "device": result.device,
+            "replicas": result.replicas,
+            "seconds": round(result.seconds, 2),
+            "epoch_seconds": [round(s, 2) for s in result.epoch_seconds],
+            "examples_per_second": round(result.examples_per_second),
+            "loss_curve": [round(x, 5) for x in result.loss_curve],
+        },
+        "metrics": metrics,
+    }
+    bundle = publish_bundle(
+        models_dir,
+        dataset,
+        result.film_vectors,
+        result.link_vectors,
+        popularity(dataset.films, ratings),
+        manifest_extra,
+        n_trees=n_trees,
+        keep=keep,
+    )
+    total = time.perf_counter() - started
+    print(f"published {bundle} in {total:.0f}s overall; peak memory {peak_rss_mb():,.0f} MB", file=out)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    return TrainRun(bundle, manifest)
