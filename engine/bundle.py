@@ -9,6 +9,8 @@ models/
   <version>/links.json    link titles; ids below manifest counts.model_links have vectors
   <version>/film_links_indptr.npy, film_links_indices.npy   CSR: the links of each film (for explanations)
   <version>/popularity.npy   how well known each film is, in [0, 1]
+  <version>/film_neighbours.npy, film_neighbour_scores.npy   each film's 100 nearest films by exact cosine, best
+                          first (int32 ids, float32 cosines), computed when publishing
 """
 from __future__ import annotations
 
@@ -35,7 +37,10 @@ FILES = (
     "film_links_indptr.npy",
     "film_links_indices.npy",
     "popularity.npy",
+    "film_neighbours.npy",
+    "film_neighbour_scores.npy",
 )
+NEIGHBOURS = 100  # exact nearest films stored per film: similar() for a known film is then a lookup
 
 
 def sha256_of(path: Path) -> str:
@@ -69,6 +74,8 @@ class Bundle:
     link_indptr: np.ndarray
     link_indices: np.ndarray
     popularity: np.ndarray
+    neighbours: np.ndarray
+    neighbour_scores: np.ndarray
 
     @property
     def version(self) -> str:
@@ -127,6 +134,8 @@ def load_bundle(path: Path) -> Bundle:
         link_indptr=np.load(path / "film_links_indptr.npy"),
         link_indices=np.load(path / "film_links_indices.npy"),
         popularity=np.load(path / "popularity.npy"),
+        neighbours=np.asarray(np.load(path / "film_neighbours.npy", mmap_mode="r")),
+        neighbour_scores=np.asarray(np.load(path / "film_neighbour_scores.npy", mmap_mode="r")),
     )
 
 

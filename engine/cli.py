@@ -1,11 +1,12 @@
 """`movielike`: films like a film, films around a person or page, and picks for a taste, from the terminal.
 
-Exit codes: 0 results, 1 no such film or page, 2 usage (bad or empty input), 3 no usable model.
+Exit codes: 0 results, 1 no such film or page, 2 usage (bad or empty input), 3 no usable model, 4 a bug.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Sequence
 
@@ -13,7 +14,7 @@ from engine import BadInput, BundleError, Config, Engine, NotFound, Suggestion
 from engine.engine import film_label as _label
 from engine.titles import MAX_QUERY_CHARS
 
-EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_MODEL = 1, 2, 3
+EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_MODEL, EXIT_INTERNAL = 1, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,8 +63,7 @@ def _not_found(error: NotFound) -> int:
     if error.candidates:
         print("Did you mean:", file=sys.stderr)
         for candidate in error.candidates[:5]:
-            title = getattr(candidate, "title", str(candidate))
-            print(f"  {_label(title, getattr(candidate, 'year', None))}", file=sys.stderr)
+            print(f"  {candidate if isinstance(candidate, str) else candidate.label}", file=sys.stderr)
     return EXIT_NOT_FOUND
 
 
@@ -134,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # a bug: say so plainly; MOVIELIKE_DEBUG=1 shows the traceback
+        if os.environ.get("MOVIELIKE_DEBUG"):
+            raise
+        print(f"movielike: unexpected error ({type(error).__name__}: {error}). "
+              "Run again with MOVIELIKE_DEBUG=1 for details, and please report it.", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

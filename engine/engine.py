@@ -164,30 +164,29 @@ class Engine:
 
     # -- lookups ---------------------------------------------------------------------------------------------------
 
-    def _film_id(self, state: _Loaded, title_or_id: str | int) -> int:
+    def _match(self, state: _Loaded, title_or_id: str | int) -> Match:
+        """Resolve a title or accept a film id; NotFound carries Film candidates."""
         if isinstance(title_or_id, (int, np.integer)) and not isinstance(title_or_id, bool):
             if 0 <= int(title_or_id) < len(state.titles):
-                return int(title_or_id)
+                return Match(int(title_or_id), "id")
             raise NotFound(str(title_or_id))
-        return resolve_in(state.film_names, title_or_id).id
-
-    def resolve(self, text: str) -> Film:
-        """The film meant by `text`; NotFound carrying the closest films, BadInput for empty or oversized text."""
-        state = self._state
         try:
-            return state.film(resolve_in(state.film_names, text).id)
+            return resolve_in(state.film_names, title_or_id)
         except NotFound as error:
             error.candidates = [state.film(i) for i in error.candidates]
             raise
+
+    def _film_id(self, state: _Loaded, title_or_id: str | int) -> int:
+        return self._match(state, title_or_id).id
+
+    def resolve(self, text: str) -> Film:
+        """The film meant by `text`; NotFound carrying the closest films, BadInput for empty or oversized text."""
+        return self.resolve_match(text)[0]
 
     def resolve_match(self, text: str) -> tuple[Film, Match]:
         """Like `resolve`, also saying how it matched ('exact' or 'typo'), so callers can say "showing results for"."""
         state = self._state
-        try:
-            match = resolve_in(state.film_names, text)
-        except NotFound as error:
-            error.candidates = [state.film(i) for i in error.candidates]
-            raise
+        match = self._match(state, text)
         return state.film(match.id), match
 
     def film(self, film_id: int) -> Film:
@@ -201,22 +200,25 @@ class Engine:
     # -- queries ---------------------------------------------------------------------------------------------------
 
     def similar(self, title_or_id: str | int, k: int = 10, exclude: Iterable[int] = ()) -> list[Suggestion]:
-        """The k films nearest the given one by cosine, best first, never the film itself; `why` names shared links."""
+        """The k films nearest the given one by cosine, best first, never the film itself; `why` names shared links.
+
+        Reads the exact neighbours stored in the bundle; searches only when `k` plus `exclude` go deeper than them.
+        """
         state = self._state
         k = _clamp(k)
-        try:
-            film_id = self._film_id(state, title_or_id)
-        except NotFound as error:
-            error.candidates = [state.film(i) for i in error.candidates]
-            raise
-        ids, scores = state.films.nearest(state.bundle.film_vectors[film_id], k, exclude={film_id, *exclude})
-        return [state.suggestion(i, s, state.explainer.why(film_id, i)) for i, s in zip(ids, scores)]
+        film_id = self._film_id(state, title_or_id)
+        skip = {film_id, *(int(i) for i in exclude)}
+        ids, scores = state.bundle.neighbours[film_id], state.bundle.neighbour_scores[film_id]
+        kept = [(i, s) for i, s in zip(ids.tolist(), scores.tolist()) if i not in skip]
+        if len(kept) < k:  # deeper than the stored neighbours: search
+            found, found_scores = state.films.nearest(state.bundle.film_vectors[film_id], k, exclude=skip)
+            kept = list(zip(found.tolist(), found_scores.tolist()))
+        return [state.suggestion(i, s, state.explainer.why(film_id, i)) for i, s in kept[:k]]
 
     def about(self, link_text: str, k: int = 10) -> list[Suggestion]:
         """Films nearest a linked page's vector (a person, studio, genre, place...), best first."""
         state = self._state
-        match = resolve_in(state.link_names, link_text, what="page")
-        link_id = match.id
+        link_id = self._link_id(state, link_text)
         ids, scores = state.films.nearest(state.bundle.link_vectors[link_id], _clamp(k))
         name = display_link(state.bundle.link_titles[link_id])
         results = []
@@ -230,7 +232,15 @@ class Engine:
     def about_page(self, link_text: str) -> str:
         """The linked page's title that `about` would use for `link_text`."""
         state = self._state
-        return state.bundle.link_titles[resolve_in(state.link_names, link_text, what="page").id]
+        return state.bundle.link_titles[self._link_id(state, link_text)]
+
+    def _link_id(self, state: _Loaded, link_text: str) -> int:
+        """Resolve a linked page's name; NotFound carries the closest page names."""
+        try:
+            return resolve_in(state.link_names, link_text, what="page").id
+        except NotFound as error:
+            error.candidates = [display_link(state.bundle.link_titles[i]) for i in error.candidates]
+            raise
 
     def recommend(
         self,

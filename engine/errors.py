@@ -19,7 +19,7 @@ class NotFound(EngineError):
         self.kind = kind
         hint = ""
         if self.candidates:
-            names = "; ".join(getattr(c, "title", str(c)) for c in self.candidates[:5])
+            names = "; ".join(c if isinstance(c, str) else getattr(c, "title", str(c)) for c in self.candidates[:5])
             hint = f" Did you mean: {names}?"
         super().__init__(f"No {kind} matches {query!r}.{hint}")
 

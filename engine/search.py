@@ -16,7 +16,7 @@ class VectorSearch:
     def __init__(self, vectors: np.ndarray, index: AnnoyIndex, mode: str, search_k: int):
         if mode not in ("exact", "annoy"):
             raise ValueError(f"mode must be 'exact' or 'annoy', got {mode!r}")
-        self.vectors = vectors
+        self.vectors = np.asarray(vectors)  # a plain view of the memory map: no subclass overhead per query
         self.index = index
         self.mode = mode
         self.search_k = search_k
@@ -37,7 +37,7 @@ class VectorSearch:
         else:
             scores = self.vectors @ query
             candidates = None
-        top = np.argpartition(-scores, want - 1)[:want] if want < len(scores) else np.arange(len(scores))
+        top = np.argpartition(scores, len(scores) - want)[-want:] if want < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         ids = candidates[top] if candidates is not None else top
         keep = np.array([int(i) not in exclude for i in ids], dtype=bool)

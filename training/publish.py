@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from annoy import AnnoyIndex
 
-from engine.bundle import CURRENT, FILES, FORMAT, MANIFEST, current_version, sha256_of
+from engine.bundle import CURRENT, FILES, FORMAT, MANIFEST, NEIGHBOURS, current_version, sha256_of
 from training.dataset import LinkDataset
 
 
@@ -23,6 +23,23 @@ def build_annoy(vectors: np.ndarray, path: Path, n_trees: int, seed: int = 42) -
     index.build(n_trees, n_jobs=-1)
     index.save(str(path))
     index.unload()
+
+
+def exact_neighbours(vectors: np.ndarray, k: int = NEIGHBOURS, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's k nearest other rows by cosine (vectors are normalised), best first; blocked to bound memory."""
+    k = min(k, len(vectors) - 1)
+    ids = np.empty((len(vectors), k), dtype=np.int32)
+    scores = np.empty((len(vectors), k), dtype=np.float32)
+    for start in range(0, len(vectors), block):
+        sims = vectors[start : start + block] @ vectors.T
+        rows = np.arange(len(sims))
+        sims[rows, rows + start] = -np.inf
+        top = np.argpartition(sims, sims.shape[1] - k, axis=1)[:, -k:]
+        top_scores = np.take_along_axis(sims, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        ids[start : start + block] = np.take_along_axis(top, order, axis=1)
+        scores[start : start + block] = np.take_along_axis(top_scores, order, axis=1)
+    return ids, scores
 
 
 def _write_json(path: Path, value) -> None:
@@ -74,6 +91,9 @@ def publish_bundle(
         np.save(staging / "film_links_indptr.npy", dataset.link_indptr.astype(np.int64))
         np.save(staging / "film_links_indices.npy", dataset.link_indices.astype(np.int32))
         np.save(staging / "popularity.npy", popularity.astype(np.float32))
+        neighbours, neighbour_scores = exact_neighbours(film_vectors.astype(np.float32))
+        np.save(staging / "film_neighbours.npy", neighbours)
+        np.save(staging / "film_neighbour_scores.npy", neighbour_scores)
         _write_json(staging / "films.json", _catalogue(dataset))
         _write_json(staging / "links.json", dataset.link_titles)
         build_annoy(film_vectors, staging / "films.ann", n_trees)

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.bundle import sha256_of
 from training.dataset import build_dataset
 from training.films import read_films
 from training.popularity import popularity, rating_counts
@@ -73,6 +74,7 @@ def train_and_publish(
             "films_sha256": report.sha256,
             "bad_lines": report.bad_lines,
             "ratings_file": str(ratings_path) if ratings else None,
+            "ratings_sha256": sha256_of(Path(ratings_path)) if ratings else None,
         },
         "training": {
             **params.as_dict(),

@@ -1,6 +1,7 @@
 """The engine's verbs on the real model: similar, about, recommend, and reloading a newly published model."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -79,20 +80,32 @@ def test_recommend_skips_unknown_and_excluded_films(engine):
     assert "Aliens (film)" not in [p.title for p in picks]
 
 
+def test_similar_deeper_than_the_stored_neighbours_searches(engine):
+    film = engine.resolve("Heat")
+    top = engine.similar(film.id, k=100)
+    skipped = engine.similar(film.id, k=100, exclude=[r.id for r in top[:10]])
+    assert len(skipped) == 100 and not {r.id for r in top[:10]} & {r.id for r in skipped}
+    assert [r.id for r in skipped[:90]] == [r.id for r in top[10:]]
+
+
 def test_k_is_bounded(engine):
     assert len(engine.similar("Heat", k=1000)) == 100
     assert len(engine.similar("Heat", k=0)) == 1
 
 
-def test_serving_never_imports_tensorflow(models_dir):
+def test_serving_never_imports_tensorflow_and_stays_small(models_dir):
     code = (
-        "import sys; from engine import Engine; e = Engine.load(sys.argv[1]); e.similar('Star Wars'); "
-        "e.about('George Lucas'); e.recommend(['Alien'], ['Mamma Mia! (film)']); "
+        "import sys, json; from engine import Engine; e = Engine.load(sys.argv[1]); e.similar('Star Wars'); "
+        "e.about('George Lucas'); e.recommend(['Alien'], ['Mamma Mia! (film)']); e.similar('blade runer'); "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'training', 'bot')]; "
-        "print(bad); sys.exit(1 if bad else 0)"
+        "rss = [int(l.split()[1]) / 1024 for l in open('/proc/self/status') if l.startswith('VmRSS')][0]; "
+        "print(json.dumps({'imported': bad, 'rss_mb': rss}))"
     )
     result = subprocess.run([sys.executable, "-c", code, str(models_dir)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["imported"] == []
+    assert report["rss_mb"] < 250, report
 
 
 def test_reload_swaps_models_while_queries_run(models_dir, tmp_path):

@@ -78,3 +78,16 @@ def test_failed_publish_leaves_current_alone(tmp_path, tiny):
         publish_bundle(tmp_path, data, film_vectors, link_vectors, None, {}, n_trees=5)
     assert (tmp_path / CURRENT).read_text().strip() == first.name
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_stored_neighbours_are_the_exact_ones():
+    from training.publish import exact_neighbours
+
+    rng = np.random.default_rng(1)
+    vectors = normalize_rows(rng.normal(size=(300, 6)))
+    ids, scores = exact_neighbours(vectors, k=7, block=64)
+    brute = vectors @ vectors.T
+    np.fill_diagonal(brute, -np.inf)
+    expected = np.argsort(-brute, axis=1)[:, :7]
+    assert (ids == expected).all()
+    np.testing.assert_allclose(scores, np.take_along_axis(brute, expected, axis=1), rtol=1e-5)

@@ -1,0 +1,20 @@
+"""Configuration comes from the environment once, with defaults, and a wrong value names the variable."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.config import Config
+
+
+def test_defaults_and_overrides():
+    assert Config.from_env({}) == Config()
+    config = Config.from_env({"MOVIELIKE_MODELS": "/m", "MOVIELIKE_SEARCH": "Annoy", "MOVIELIKE_EXACT_MAX_FILMS": "10"})
+    assert config.models_dir == Path("/m") and config.search == "annoy" and config.exact_max_films == 10
+
+
+@pytest.mark.parametrize("name, value", [("MOVIELIKE_SEARCH", "fast"), ("MOVIELIKE_ANNOY_SEARCH_K", "lots")])
+def test_bad_values_name_the_variable(name, value):
+    with pytest.raises(ValueError, match=name):
+        Config.from_env({name: value})
