@@ -33,7 +33,7 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     train.add_argument("--loss", choices=("contrastive", "seeds"), default=None,
                        help="contrastive: in-batch negatives (default); seeds: the Cookbook's MSE on +1/-1 random pairs")
     train.add_argument("--min-films", type=int, default=3, help="keep links used by at least this many films (default 3)")
-    train.add_argument("--trees", type=int, default=50, help="Annoy trees for the film index (default 50)")
+    train.add_argument("--trees", type=int, default=100, help="Annoy trees for the film index (default 100)")
     train.add_argument("--seed", type=int, default=None)
     train.add_argument("--mixed-precision", action="store_true", help="float16 compute on a GPU")
     train.add_argument("--cpu", action="store_true", help="train on the CPU even when GPUs are present")

@@ -70,7 +70,7 @@ def publish_bundle(
     link_vectors: np.ndarray,
     popularity: np.ndarray,
     manifest_extra: dict,
-    n_trees: int = 50,
+    n_trees: int = 100,
     keep: int = 3,
 ) -> Path:
     """Write every file of a bundle, then publish it as CURRENT. Returns the new bundle's directory."""

@@ -37,7 +37,7 @@ def train_and_publish(
     params: TrainParams,
     min_films_per_link: int = 3,
     ratings_path: Path | None = None,
-    n_trees: int = 50,
+    n_trees: int = 100,
     keep: int = 3,
     progress: bool = True,
     out=sys.stderr,
