@@ -21,6 +21,7 @@ from engine.titles import Match, NameIndex, resolve_in
 log = logging.getLogger(__name__)
 MAX_K = 100
 POPULARITY_PRIOR = 0.15  # recommend(): how much being well known (popularity in [0, 1]) lifts a pick's cosine
+ABOUT_POPULARITY_PRIOR = 0.3  # about(): people asking about a person expect their known films first
 
 
 @dataclass(frozen=True)
@@ -216,10 +217,14 @@ class Engine:
         return [state.suggestion(i, s, state.explainer.why(film_id, i)) for i, s in kept[:k]]
 
     def about(self, link_text: str, k: int = 10) -> list[Suggestion]:
-        """Films nearest a linked page's vector (a person, studio, genre, place...), best first."""
+        """Films nearest a linked page's vector (a person, studio, genre, place...), best first.
+
+        Scores are the cosine plus ABOUT_POPULARITY_PRIOR x popularity, so a person's known films lead their obscure ones.
+        """
         state = self._state
+        k = _clamp(k)
         link_id = self._link_id(state, link_text)
-        ids, scores = state.films.nearest(state.bundle.link_vectors[link_id], _clamp(k))
+        ids, scores = self._lifted(state, state.bundle.link_vectors[link_id], k, set(), ABOUT_POPULARITY_PRIOR)
         name = display_link(state.bundle.link_titles[link_id])
         results = []
         for film_id, score in zip(ids, scores):
@@ -264,15 +269,14 @@ class Engine:
         direction = taste_vector(vectors[liked], vectors[disliked])
         if direction is None:
             return self._popular(state, k, skip, vectors[disliked])
-        ids, scores = state.films.nearest(direction, k * 5 + 20, exclude=skip)
-        lifted = scores + POPULARITY_PRIOR * state.popularity[ids]
-        order = np.argsort(-lifted, kind="stable")[:k]
+        ids, scores = self._lifted(state, direction, k, skip)
         like_matrix = vectors[liked]
         results = []
-        for film_id, score in zip(ids[order], lifted[order]):
+        for film_id, score in zip(ids, scores):
             closest_like = liked[int(np.argmax(like_matrix @ vectors[film_id]))]
             shared = state.explainer.why(closest_like, int(film_id))
-            why = f"like {state.titles[closest_like]}" + (f": {shared}" if shared else "")
+            liked_label = film_label(state.titles[closest_like], state.years[closest_like])
+            why = f"like {liked_label}" + (f": {shared}" if shared else "")
             results.append(state.suggestion(int(film_id), score, why))
         return results
 
@@ -286,6 +290,15 @@ class Engine:
             except (EngineError, ValueError) as error:  # an unusable rating is skipped, not fatal
                 log.debug("recommend: skipping %r: %s", item, error)
         return list(dict.fromkeys(ids))
+
+    def _lifted(
+        self, state: _Loaded, query: np.ndarray, k: int, skip: set[int], prior: float = POPULARITY_PRIOR
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k best films near `query` once being well known lifts each cosine a little (from a deeper search)."""
+        ids, scores = state.films.nearest(query, k * 5 + 20, exclude=skip)
+        lifted = scores + prior * state.popularity[ids]
+        order = np.argsort(-lifted, kind="stable")[:k]
+        return ids[order], lifted[order]
 
     def _popular(self, state: _Loaded, k: int, skip: set[int], disliked: np.ndarray) -> list[Suggestion]:
         pool = [int(i) for i in state.popular_order[: k * 10 + len(skip)] if int(i) not in skip]
