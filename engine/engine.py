@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from urllib.parse import quote
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -37,7 +38,7 @@ class Film:
 
     @property
     def url(self) -> str:
-        return "https://en.wikipedia.org/wiki/" + self.title.replace(" ", "_")
+        return wikipedia_url(self.title)
 
     @property
     def label(self) -> str:
@@ -64,6 +65,11 @@ class Suggestion:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def wikipedia_url(title: str) -> str:
+    """The article's address, percent-encoded so it is safe inside Slack's <url|label> links."""
+    return "https://en.wikipedia.org/wiki/" + quote(title.replace(" ", "_"), safe="_,:'!")
 
 
 def film_label(title: str, year: int | None) -> str:

@@ -12,6 +12,9 @@ def test_defaults_and_overrides():
     assert Config.from_env({}) == Config()
     config = Config.from_env({"MOVIELIKE_MODELS": "/m", "MOVIELIKE_SEARCH": "Annoy", "MOVIELIKE_EXACT_MAX_FILMS": "10"})
     assert config.models_dir == Path("/m") and config.search == "annoy" and config.exact_max_films == 10
+    assert config.redis_url is None and config.redis_cluster is False
+    redis = Config.from_env({"REDIS_URL": "redis://h:6379/0", "REDIS_CLUSTER": "1"})
+    assert redis.redis_url == "redis://h:6379/0" and redis.redis_cluster is True
 
 
 @pytest.mark.parametrize("name, value", [("MOVIELIKE_SEARCH", "fast"), ("MOVIELIKE_ANNOY_SEARCH_K", "lots")])

@@ -1,0 +1,22 @@
+"""Builds the Bolt AsyncApp: verified requests only, services in every listener's context, listeners by kind."""
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import BotConfig
+from bot.listeners import register
+from bot.services import Services
+
+
+def create_app(config: BotConfig, services: Services) -> AsyncApp:
+    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url or AsyncWebClient.BASE_URL)
+    app = AsyncApp(client=client, signing_secret=config.signing_secret)  # Bolt verifies every request's signature
+
+    @app.middleware
+    async def provide_services(context, next):  # noqa: A002 - Bolt's parameter name
+        context["services"] = services
+        await next()
+
+    register(app)
+    return app

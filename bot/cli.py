@@ -1,0 +1,35 @@
+"""`movielike-bot`: load the model once, connect to Redis, serve Slack on PORT."""
+from __future__ import annotations
+
+import logging
+import sys
+
+from aiohttp import web
+
+from bot.app import create_app
+from bot.config import BotConfig, ConfigError
+from bot.server import create_web_app
+from bot.services import Services
+from engine import BundleError, Config, Engine
+from engine.state import TasteStore
+from engine.store import StoreUnavailable, connect
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        bot_config = BotConfig.from_env()
+        config = Config.from_env()
+        engine = Engine.load(config.models_dir, config)
+        store = TasteStore(connect(config.redis_url, config.redis_file, config.redis_cluster))
+    except (ConfigError, ValueError, BundleError, StoreUnavailable) as error:
+        print(f"movielike-bot: {error}", file=sys.stderr)
+        return 2
+    services = Services(engine, store)
+    logging.getLogger(__name__).info("model %s loaded (%d films); serving on port %d", engine.version, len(engine), bot_config.port)
+    web.run_app(create_web_app(create_app(bot_config, services), services), port=bot_config.port, print=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Wires every kind of listener onto the app."""
+from slack_bolt.async_app import AsyncApp
+
+from bot.listeners import actions, commands
+
+
+def register(app: AsyncApp) -> None:
+    commands.register(app)
+    actions.register(app)

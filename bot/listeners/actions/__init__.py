@@ -1,0 +1,14 @@
+import re
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.listeners.actions.more_like import more_like
+from bot.listeners.actions.pick_film import pick_film
+from bot.listeners.actions.rate import rate_dislike, rate_like
+
+
+def register(app: AsyncApp) -> None:
+    app.action("rate_like")(rate_like)
+    app.action("rate_dislike")(rate_dislike)
+    app.action("more_like")(more_like)
+    app.action(re.compile(r"^pick_film_\d+$"))(pick_film)

@@ -1,0 +1,27 @@
+"""'More like this': the next page of films like the same film."""
+from __future__ import annotations
+
+from logging import Logger
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot import blocks
+from bot.services import Services
+from engine.engine import MAX_K
+
+
+async def more_like(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
+    await ack()
+    services: Services = context["services"]
+    try:
+        film_id, offset = (int(part) for part in action["value"].split(":"))
+        film = services.engine.film(film_id)
+    except (KeyError, ValueError, IndexError):
+        await respond(**blocks.plain("That button is from an older model; ask again with `/movielike <title>`."), replace_original=False)
+        return
+    if offset + blocks.SUGGESTIONS_PER_PAGE > MAX_K:
+        await respond(**blocks.plain("That's as far as I go for this film; try another title."), replace_original=False)
+        return
+    suggestions = await services.run(services.engine.similar, film.id, offset + blocks.SUGGESTIONS_PER_PAGE)
+    await respond(**blocks.similar_message(film, suggestions[offset:], offset), replace_original=False)

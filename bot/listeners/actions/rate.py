@@ -1,0 +1,44 @@
+"""👍 / 👎 buttons: store the rating atomically and confirm; a Redis failure is said plainly, nothing half-written."""
+from __future__ import annotations
+
+from logging import Logger
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot import blocks
+from bot.services import Services
+from engine.engine import film_label
+from engine.state import DISLIKE, LIKE
+from engine.store import StoreUnavailable
+
+
+async def _rate(value: int, ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
+    await ack()
+    services: Services = context["services"]
+    try:
+        film = services.engine.film(int(action["value"]))
+    except (KeyError, ValueError, IndexError):
+        await respond(**blocks.plain("That button is from an older model; ask again with `/movielike <title>`."), replace_original=False)
+        return
+    team = (body.get("team") or {}).get("id", "")
+    user = (body.get("user") or {}).get("id", "")
+    try:
+        await services.store.rate(team, user, film.id, value)
+    except StoreUnavailable:
+        logger.warning("Redis unavailable while rating")
+        await respond(**blocks.plain("I couldn't save that, please try again."), replace_original=False)
+        return
+    verb = "liked" if value == LIKE else "didn't like"
+    await respond(
+        **blocks.plain(f"Noted: you {verb} *{blocks.escape(film_label(film.title, film.year))}*. `/movielike recs` uses it."),
+        replace_original=False,
+    )
+
+
+async def rate_like(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
+    await _rate(LIKE, ack, body, action, respond, context, logger)
+
+
+async def rate_dislike(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
+    await _rate(DISLIKE, ack, body, action, respond, context, logger)

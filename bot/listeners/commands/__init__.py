@@ -1,0 +1,7 @@
+from slack_bolt.async_app import AsyncApp
+
+from bot.listeners.commands.movielike import movielike_command
+
+
+def register(app: AsyncApp) -> None:
+    app.command("/movielike")(movielike_command)

@@ -1,0 +1,57 @@
+"""The HTTP service: Slack's single events URL, liveness and readiness probes, and model hot-reload."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot.services import Services
+from engine.store import StoreUnavailable
+
+log = logging.getLogger(__name__)
+RELOAD_EVERY_SECONDS = 5.0
+
+
+def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = RELOAD_EVERY_SECONDS) -> web.Application:
+    """aiohttp app: POST /slack/events (commands, events, interactivity), GET /healthz, GET /readyz."""
+
+    async def slack_events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    async def readyz(_: web.Request) -> web.Response:
+        status = {"model": services.engine.version, "redis": "ok"}
+        try:
+            await services.store.ping()
+        except StoreUnavailable as error:
+            status["redis"] = str(error)
+            return web.json_response({"ok": False, **status}, status=503)
+        return web.json_response({"ok": True, **status})
+
+    async def reload_models(app: web.Application):
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(reload_every)
+                try:
+                    await asyncio.to_thread(services.engine.reload_if_changed)
+                except Exception:  # noqa: BLE001 - keep serving the loaded model
+                    log.exception("model reload failed; still serving %s", services.engine.version)
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app.router.add_post("/slack/events", slack_events)
+    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/readyz", readyz)
+    web_app.cleanup_ctx.append(reload_models)
+    return web_app

@@ -1,0 +1,19 @@
+"""What listeners use, handed to them through Bolt's context: the engine and the user-state store."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from engine import Engine
+from engine.state import TasteStore
+
+
+@dataclass
+class Services:
+    engine: Engine
+    store: TasteStore
+
+    async def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Engine work goes to a thread so a slow fuzzy match never stalls the event loop."""
+        return await asyncio.to_thread(function, *args, **kwargs)

@@ -1,0 +1,134 @@
+"""Test the bot as Slack talks to it: signed HTTP requests to /slack/events on loopback, and a loopback stub of the
+Slack Web API (and of response_url) that records every call. Everything else is real: engine, Redis, aiohttp, Bolt."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import create_app
+from bot.config import BotConfig
+from bot.server import create_web_app
+from bot.services import Services
+from engine.state import TasteStore
+from engine.store import connect
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass
+class SlackStub:
+    """Records (path, payload) of every call; answers like Slack would."""
+
+    calls: list[tuple[str, dict]] = field(default_factory=list)
+    url: str = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if request.content_type == "application/json":
+            payload = await request.json()
+        else:
+            payload = dict(await request.post())
+        self.calls.append((request.path, payload))
+        method = request.path.rsplit("/", 1)[-1]
+        result: dict = {"ok": True}
+        if method == "auth.test":
+            result.update(user_id="UBOT", bot_id="BBOT", team_id="T1", team="Test", url="https://test.slack.com/")
+        elif method == "chat.postMessage":
+            result.update(channel=payload.get("channel"), ts=f"{time.time():.6f}", message={})
+        return web.json_response(result) if request.path.startswith("/api/") else web.Response(text="ok")
+
+    def responses(self) -> list[dict]:
+        """What the bot sent to response_urls, in order."""
+        return [payload for path, payload in self.calls if path.startswith("/respond/")]
+
+    async def wait_for_responses(self, count: int, timeout: float = 10.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.responses()) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} responses, got {self.responses()}")
+            await asyncio.sleep(0.01)
+        return self.responses()
+
+
+async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    return runner, f"http://127.0.0.1:{port}"
+
+
+@dataclass
+class RunningBot:
+    url: str
+    stub: SlackStub
+    store: TasteStore
+    http: aiohttp.ClientSession
+
+    async def post(self, body: str, content_type: str = "application/x-www-form-urlencoded", timestamp: int | None = None,
+                   secret: str = SECRET, headers: dict | None = None) -> aiohttp.ClientResponse:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        signed = {
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body),
+            "Content-Type": content_type,
+        }
+        if headers is not None:
+            signed = headers
+        response = await self.http.post(f"{self.url}/slack/events", data=body.encode(), headers=signed)
+        await response.read()
+        return response
+
+    async def command(self, text: str, user: str = "U1", team: str = "T1") -> aiohttp.ClientResponse:
+        body = urlencode({
+            "token": "legacy", "team_id": team, "user_id": user, "user_name": "tester", "channel_id": "C1",
+            "command": "/movielike", "text": text, "trigger_id": "1.2.3",
+            "response_url": f"{self.stub.url}/respond/{uuid.uuid4().hex}", "api_app_id": "A1",
+        })
+        return await self.post(body)
+
+    async def click(self, action_id: str, value: str, user: str = "U1", team: str = "T1") -> aiohttp.ClientResponse:
+        payload = {
+            "type": "block_actions", "team": {"id": team}, "user": {"id": user, "team_id": team}, "api_app_id": "A1",
+            "token": "legacy", "trigger_id": "1.2.3", "channel": {"id": "C1"}, "container": {"type": "message"},
+            "response_url": f"{self.stub.url}/respond/{uuid.uuid4().hex}",
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
+        }
+        return await self.post(urlencode({"payload": json.dumps(payload)}))
+
+
+@contextlib.asynccontextmanager
+async def running_bot(engine, redis_url: str = REDIS_URL):
+    """The real bot on a loopback port, talking to a loopback Slack stub and a real Redis (keys cleaned after)."""
+    stub = SlackStub()
+    stub_app = web.Application()
+    stub_app.router.add_route("POST", "/{tail:.*}", stub.handle)
+    stub_runner, stub.url = await _serve(stub_app)
+    client = connect(redis_url, embedded_path=None)
+    store = TasteStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}")
+    services = Services(engine, store)
+    config = BotConfig(bot_token=TOKEN, signing_secret=SECRET, api_url=f"{stub.url}/api/")
+    bot_runner, url = await _serve(create_web_app(create_app(config, services), services))
+    http = aiohttp.ClientSession()
+    try:
+        yield RunningBot(url, stub, store, http)
+    finally:
+        await http.close()
+        await bot_runner.cleanup()
+        await stub_runner.cleanup()
+        with contextlib.suppress(Exception):
+            keys = [key async for key in client.scan_iter(f"{store.prefix}:*")]
+            if keys:
+                await client.delete(*keys)
+        await client.aclose()

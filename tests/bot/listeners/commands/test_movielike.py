@@ -1,0 +1,78 @@
+"""`/movielike` over signed HTTP: acknowledged fast, then answered through response_url with Block Kit."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.bot.harness import running_bot
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def texts(message: dict) -> str:
+    return " ".join(str(block) for block in message.get("blocks", []))
+
+
+def test_title_gets_films_like_it_with_posters_reasons_and_buttons(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            started = time.perf_counter()
+            response = await bot.command("Blade Runner")
+            assert response.status == 200 and time.perf_counter() - started < 3
+            [message] = await bot.stub.wait_for_responses(1)
+            blocks = message["blocks"]
+            assert "Blade Runner (1982)" in blocks[0]["text"]["text"] and "Ridley Scott" in blocks[0]["text"]["text"]
+            buttons = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+            assert buttons.count("rate_like") == 5 and buttons.count("rate_dislike") == 5 and buttons[-1] == "more_like"
+            assert sum(1 for b in blocks if b["type"] == "context") >= 4  # the why lines
+            assert any(b.get("accessory", {}).get("type") == "image" for b in blocks[2:])
+
+    run(body())
+
+
+def test_typo_says_what_it_understood_and_unknown_offers_choices(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            await bot.command("blade runer")
+            await bot.command("Blade Runnings of the Galactic Zebra Patrol")
+            typo, unknown = await bot.stub.wait_for_responses(2)
+            assert "you typed" in texts(typo)
+            assert "Did you mean" in texts(unknown)
+            picks = [e for b in unknown["blocks"] if b["type"] == "actions" for e in b["elements"]]
+            assert any("Blade Runner" in p["text"]["text"] for p in picks)
+
+    run(body())
+
+
+def test_help_and_bare_command_explain_usage(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            await bot.command("")
+            await bot.command("help")
+            bare, help_ = await bot.stub.wait_for_responses(2)
+            assert "/movielike Blade Runner" in texts(bare) and texts(bare) == texts(help_)
+
+    run(body())
+
+
+def test_about_a_person(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            await bot.command("about George Lucas")
+            [message] = await bot.stub.wait_for_responses(1)
+            assert "George Lucas" in message["blocks"][0]["text"]["text"]
+            assert "Star Wars" in texts(message)
+
+    run(body())
+
+
+def test_user_text_is_escaped_never_a_mention(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            await bot.command("<!channel> qwzxv plorf")
+            [message] = await bot.stub.wait_for_responses(1)
+            assert "<!channel>" not in texts(message) and "&lt;!channel&gt;" in texts(message)
+
+    run(body())

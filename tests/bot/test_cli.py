@@ -1,0 +1,61 @@
+"""`movielike-bot` as an operator runs it: clear errors for missing settings; ready fast and small."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import ROOT, run_cli
+
+
+def test_missing_settings_are_named(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    result = subprocess.run([sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_manifest_declares_what_the_code_handles():
+    manifest = json.loads((ROOT / "manifest.json").read_text())
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/movielike"]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert {"commands", "chat:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_starts_ready_within_two_seconds_and_stays_small(models_dir):
+    port = free_port()
+    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", "PORT": str(port),
+           "MOVIELIKE_MODELS": str(models_dir), "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"],
+                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        ready_after = None
+        while time.perf_counter() - started < 20:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as response:
+                    if response.status == 200:
+                        ready_after = time.perf_counter() - started
+                        break
+            except OSError:
+                time.sleep(0.02)
+        assert ready_after is not None, "the bot did not become ready in 20 s"
+        rss_mb = int(next(line for line in Path(f"/proc/{process.pid}/status").read_text().splitlines()
+                          if line.startswith("VmRSS")).split()[1]) / 1024
+        assert ready_after < 2.0, f"ready after {ready_after:.2f}s"
+        assert rss_mb < 300, f"{rss_mb:.0f} MB"
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)

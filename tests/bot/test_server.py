@@ -1,0 +1,102 @@
+"""The HTTP service: Slack's signature checks, url_verification, health and readiness, and a Redis outage."""
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from tests.bot.harness import running_bot
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def test_requests_without_a_valid_signature_are_rejected(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            assert (await bot.command("Heat")).status == 200
+            form = "command=%2Fmovielike&text=Heat&user_id=U1&team_id=T1"
+            assert (await bot.post(form, secret="wrong-secret")).status == 401
+            assert (await bot.post(form, timestamp=int(time.time()) - 6 * 60)).status == 401  # stale, a replay
+            assert (await bot.post(form, headers={"Content-Type": "application/x-www-form-urlencoded"})).status == 401
+            await bot.stub.wait_for_responses(1)
+            await asyncio.sleep(0.2)
+            assert len(bot.stub.responses()) == 1, "only the signed command was answered"
+
+    run(body())
+
+
+def test_url_verification_challenge(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            payload = json.dumps({"type": "url_verification", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "token": "x"})
+            response = await bot.post(payload, content_type="application/json")
+            assert response.status == 200
+            assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in await response.text()
+
+    run(body())
+
+
+def test_health_and_readiness(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            health = await bot.http.get(f"{bot.url}/healthz")
+            ready = await bot.http.get(f"{bot.url}/readyz")
+            assert health.status == 200 and ready.status == 200
+            assert (await ready.json())["model"] == engine.version
+
+    run(body())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
+def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
+    port = free_port()
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(tmp_path)]
+    servers = [subprocess.Popen(command, stdout=subprocess.DEVNULL)]
+    time.sleep(0.3)
+    alien = engine.resolve("Alien").id
+
+    async def body():
+        async with running_bot(engine, redis_url=f"redis://127.0.0.1:{port}/0") as bot:
+            servers[0].terminate()
+            servers[0].wait(timeout=10)
+            await bot.click("rate_like", str(alien))
+            await bot.command("Blade Runner")
+            await bot.command("recs")
+            saved, films, recs = await bot.stub.wait_for_responses(3)
+            assert "couldn't save that, please try again" in str(saved)
+            assert "Blade Runner (1982)" in str(films) and "rate_like" in str(films)
+            assert "try again" in str(recs) and "Traceback" not in str(bot.stub.calls)
+            ready = await bot.http.get(f"{bot.url}/readyz")
+            assert ready.status == 503 and (await ready.json())["ok"] is False
+
+            servers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+            for _ in range(100):
+                if (await bot.http.get(f"{bot.url}/readyz")).status == 200:
+                    break
+                await asyncio.sleep(0.05)
+            await bot.click("rate_like", str(alien))
+            await bot.stub.wait_for_responses(4)
+            assert "you liked" in str(bot.stub.responses()[-1])
+            assert (await bot.store.ratings("T1", "U1")).likes == [alien]
+
+    try:
+        run(body())
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=10)
