@@ -6,6 +6,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import BotConfig
 from bot.listeners import register
+from bot.respond import PooledRespond
 from bot.services import Services
 
 
@@ -16,6 +17,8 @@ def create_app(config: BotConfig, services: Services) -> AsyncApp:
     @app.middleware
     async def provide_services(context, next):  # noqa: A002 - Bolt's parameter name
         context["services"] = services
+        if services.http is not None and context.response_url:
+            context["respond"] = PooledRespond(services.http, context.response_url)
         await next()
 
     register(app)

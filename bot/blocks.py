@@ -10,7 +10,9 @@ HELP_TEXT = (
     "*movielike* finds films like the ones you name.\n"
     "• `/movielike Blade Runner` — the films most like it, with why; rate them with 👍 / 👎\n"
     "• `/movielike about George Lucas` — films around a person, studio, genre or place\n"
+    "• `/movielike suggest` — one film at a time in a DM; react 👍 or 👎 and the next follows\n"
     "• `/movielike recs` — picks from everything you rated\n"
+    "• `/movielike ratings` — what you rated, with Undo; `/movielike forget` deletes it all\n"
     "• `/movielike help` — this message"
 )
 
@@ -74,6 +76,63 @@ def list_message(heading: str, suggestions: list[Suggestion]) -> dict:
     for suggestion in suggestions:
         blocks.extend(suggestion_blocks(suggestion))
     return {"text": heading, "blocks": blocks}
+
+
+def suggestion_message(suggestion: Suggestion) -> dict:
+    """One suggestion to rate: react 👍/👎 (or use the buttons) and the next one follows in the thread."""
+    message_blocks = suggestion_blocks(suggestion)
+    message_blocks.insert(-1, {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+        "React :+1: :heart: :star: :fire: if it's for you, :-1: :sleeping: :wastebasket: if not; "
+        "I'll follow with the next one in this thread.")}]})
+    return {"text": f"How about {film_label(suggestion.title, suggestion.year)}?", "blocks": message_blocks}
+
+
+def ratings_message(liked: list[Film], disliked: list[Film]) -> dict:
+    """What the user rated, each with an Undo button."""
+    if not liked and not disliked:
+        return plain("You haven't rated anything yet. Try `/movielike suggest`.")
+    message_blocks: list[dict] = []
+    for heading, films in (("👍 Liked", liked), ("👎 Not for you", disliked)):
+        if not films:
+            continue
+        message_blocks.append({"type": "header", "text": {"type": "plain_text", "text": heading}})
+        for film in films[:20]:
+            message_blocks.append({
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": _film_link(film)},
+                "accessory": {"type": "button", "text": {"type": "plain_text", "text": "Undo"}, "action_id": "unrate",
+                              "value": str(film.id)},
+            })
+    if len(liked) > 20 or len(disliked) > 20:
+        message_blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "Showing the 20 newest of each."}]})
+    return {"text": "Your ratings", "blocks": message_blocks}
+
+
+def forget_confirmation() -> dict:
+    return {
+        "text": "Forget everything?",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": "This deletes all your ratings and what I've shown you. Sure?"}},
+            {"type": "actions", "elements": [
+                {"type": "button", "style": "danger", "text": {"type": "plain_text", "text": "Forget me"}, "action_id": "forget_confirm", "value": "yes"},
+                {"type": "button", "text": {"type": "plain_text", "text": "Keep my ratings"}, "action_id": "forget_cancel", "value": "no"},
+            ]},
+        ],
+    }
+
+
+def home_view(recent: list[tuple[Film, int]], picks: list[Suggestion]) -> dict:
+    """The App Home tab: recent ratings and a fresh set of picks."""
+    view_blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": "Picks for you"}}]
+    for pick in picks:
+        view_blocks.extend(suggestion_blocks(pick))
+    view_blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Your recent ratings"}})
+    if recent:
+        lines = [f"{'👍' if value > 0 else '👎'} {_film_link(film)}" for film, value in recent[:10]]
+        view_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
+    else:
+        view_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "Nothing rated yet: try `/movielike suggest`."}})
+    return {"type": "home", "blocks": view_blocks[:100]}
 
 
 def did_you_mean(typed: str, candidates: list[Film]) -> dict:

@@ -1,6 +1,7 @@
 """`movielike-bot`: load the model once, connect to Redis, serve Slack on PORT."""
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"movielike-bot: {error}", file=sys.stderr)
         return 2
     services = Services(engine, store)
+    gc.freeze()  # the loaded model is long-lived: keep it out of every garbage collection from now on
     logging.getLogger(__name__).info("model %s loaded (%d films); serving on port %d", engine.version, len(engine), bot_config.port)
     web.run_app(create_web_app(create_app(bot_config, services), services), port=bot_config.port, print=None)
     return 0

@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import logging
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -34,6 +35,12 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
             return web.json_response({"ok": False, **status}, status=503)
         return web.json_response({"ok": True, **status})
 
+    async def http_session(app: web.Application):
+        services.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+        yield
+        await services.http.close()
+        services.http = None
+
     async def reload_models(app: web.Application):
         async def loop() -> None:
             while True:
@@ -53,5 +60,6 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
     web_app.router.add_post("/slack/events", slack_events)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
+    web_app.cleanup_ctx.append(http_session)
     web_app.cleanup_ctx.append(reload_models)
     return web_app

@@ -171,14 +171,14 @@ class Engine:
 
     # -- lookups ---------------------------------------------------------------------------------------------------
 
-    def _match(self, state: _Loaded, title_or_id: str | int) -> Match:
+    def _match(self, state: _Loaded, title_or_id: str | int, typos: bool = True) -> Match:
         """Resolve a title or accept a film id; NotFound carries Film candidates."""
         if isinstance(title_or_id, (int, np.integer)) and not isinstance(title_or_id, bool):
             if 0 <= int(title_or_id) < len(state.titles):
                 return Match(int(title_or_id), "id")
             raise NotFound(str(title_or_id))
         try:
-            return resolve_in(state.film_names, title_or_id)
+            return resolve_in(state.film_names, title_or_id, typos=typos)
         except NotFound as error:
             error.candidates = [state.film(i) for i in error.candidates]
             raise
@@ -190,10 +190,13 @@ class Engine:
         """The film meant by `text`; NotFound carrying the closest films, BadInput for empty or oversized text."""
         return self.resolve_match(text)[0]
 
-    def resolve_match(self, text: str) -> tuple[Film, Match]:
-        """Like `resolve`, also saying how it matched ('exact' or 'typo'), so callers can say "showing results for"."""
+    def resolve_match(self, text: str, typos: bool = True) -> tuple[Film, Match]:
+        """Like `resolve`, also saying how it matched ('exact' or 'typo'), so callers can say "showing results for".
+
+        `typos=False` tries exact titles only (microseconds) and raises NotFound without suggestions otherwise.
+        """
         state = self._state
-        match = self._match(state, text)
+        match = self._match(state, text, typos)
         return state.film(match.id), match
 
     def film(self, film_id: int) -> Film:

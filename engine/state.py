@@ -22,6 +22,12 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 return 1
 """
+# A fixed-window rate limit in one round trip. KEYS: counter. ARGV: window seconds. Returns the count so far.
+_COUNT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
 # Undo a rating only if it is still the one being undone (removing a 👍 must not erase a later 👎).
 # ARGV: film, expected value, or '*' for any.
 _UNRATE = """
@@ -66,6 +72,7 @@ class TasteStore:
         self.prefix = prefix
         self._rate = client.register_script(_RATE)
         self._unrate = client.register_script(_UNRATE)
+        self._count = client.register_script(_COUNT)
 
     def _user(self, team: str, user: str, what: str) -> str:
         return f"{self.prefix}:{{{team}:{user}}}:{what}"
@@ -117,17 +124,20 @@ class TasteStore:
         return {int(i) for i in await self.client.smembers(self._user(team, user, "shown"))}
 
     @_unavailable
-    async def remember_message(self, team: str, channel: str, ts: str, user: str, film_id: int, ttl: int = 7 * 86400) -> None:
-        """Which user a suggestion message was for and which film it shows (forgotten after `ttl` seconds)."""
-        await self.client.set(f"{self.prefix}:{team}:message:{channel}:{ts}", f"{user}:{int(film_id)}", ex=ttl)
+    async def remember_message(self, team: str, channel: str, ts: str, user: str, film_id: int,
+                               thread_ts: str | None = None, ttl: int = 7 * 86400) -> None:
+        """Which user a suggestion message was for, which film it shows and its thread (forgotten after `ttl` s)."""
+        value = f"{user}:{int(film_id)}:{thread_ts or ts}"
+        await self.client.set(f"{self.prefix}:{team}:message:{channel}:{ts}", value, ex=ttl)
 
     @_unavailable
-    async def message_film(self, team: str, channel: str, ts: str) -> tuple[str, int] | None:
+    async def message_film(self, team: str, channel: str, ts: str) -> tuple[str, int, str] | None:
+        """(user, film id, thread root ts) of a suggestion message, or None if it is not one (or expired)."""
         value = await self.client.get(f"{self.prefix}:{team}:message:{channel}:{ts}")
         if value is None:
             return None
-        user, film = (value.decode() if isinstance(value, bytes) else value).rsplit(":", 1)
-        return user, int(film)
+        user, film, root = (value.decode() if isinstance(value, bytes) else value).split(":", 2)
+        return user, int(film), root
 
     @_unavailable
     async def first_delivery(self, event_id: str, ttl: int = 3600) -> bool:
@@ -137,9 +147,5 @@ class TasteStore:
     @_unavailable
     async def allow(self, team: str, user: str, limit: int = 30, window_seconds: int = 60) -> bool:
         """A fixed-window rate limit: at most `limit` calls per user per window."""
-        key = self._user(team, user, "rate_limit")
-        async with self.client.pipeline(transaction=True) as pipe:
-            pipe.set(key, 0, ex=window_seconds, nx=True)  # starts the window; works on Redis 6 too
-            pipe.incr(key)
-            _, count = await pipe.execute()
+        count = await self._count(keys=[self._user(team, user, "rate_limit")], args=[window_seconds])
         return int(count) <= limit

@@ -95,8 +95,11 @@ def clean_query(text: str, what: str = "a film title") -> str:
     return text
 
 
-def resolve_in(index: NameIndex, text: str, what: str = "film") -> Match:
-    """Resolve `text` against `index`: exact key, then with a typed year, then typo-tolerant; else NotFound(ids)."""
+def resolve_in(index: NameIndex, text: str, what: str = "film", typos: bool = True) -> Match:
+    """Resolve `text` against `index`: exact key, then with a typed year, then typo-tolerant; else NotFound(ids).
+
+    With `typos=False` only exact keys count and NotFound comes at once, without suggestions (a fast first try).
+    """
     text = clean_query(text, "a film title" if what == "film" else "a name")
     base, year = split_disambiguator(text)
     key = normalize(base)
@@ -111,6 +114,8 @@ def resolve_in(index: NameIndex, text: str, what: str = "film") -> Match:
         found = index.exact(attempt_key, attempt_year)
         if found is not None:
             return Match(found, "exact")
+    if not typos:
+        raise NotFound(text, [], kind=what)
     for attempt_key, attempt_year in reversed(attempts):
         match = index.fuzzy(attempt_key, attempt_year)
         if match is not None:

@@ -31,6 +31,7 @@ class SlackStub:
     """Records (path, payload) of every call; answers like Slack would."""
 
     calls: list[tuple[str, dict]] = field(default_factory=list)
+    posted: list[dict] = field(default_factory=list)  # chat.postMessage payloads with the ts we answered
     url: str = ""
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -38,18 +39,33 @@ class SlackStub:
             payload = await request.json()
         else:
             payload = dict(await request.post())
+        payload = {**request.query, **payload}  # some Web API methods send their arguments as query parameters
         self.calls.append((request.path, payload))
         method = request.path.rsplit("/", 1)[-1]
         result: dict = {"ok": True}
         if method == "auth.test":
             result.update(user_id="UBOT", bot_id="BBOT", team_id="T1", team="Test", url="https://test.slack.com/")
         elif method == "chat.postMessage":
-            result.update(channel=payload.get("channel"), ts=f"{time.time():.6f}", message={})
+            ts = f"{time.time():.6f}{len(self.posted):04d}"
+            result.update(channel=payload.get("channel"), ts=ts, message={})
+            self.posted.append({**payload, "ts": ts})
+        elif method == "conversations.open":
+            result.update(channel={"id": "D" + str(payload.get("users", ""))})
         return web.json_response(result) if request.path.startswith("/api/") else web.Response(text="ok")
 
     def responses(self) -> list[dict]:
         """What the bot sent to response_urls, in order."""
         return [payload for path, payload in self.calls if path.startswith("/respond/")]
+
+    def api(self, method: str) -> list[dict]:
+        return [payload for path, payload in self.calls if path == f"/api/{method}"]
+
+    async def wait_until(self, predicate, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out; calls so far: {[path for path, _ in self.calls]}")
+            await asyncio.sleep(0.01)
 
     async def wait_for_responses(self, count: int, timeout: float = 10.0) -> list[dict]:
         deadline = time.monotonic() + timeout
@@ -98,6 +114,18 @@ class RunningBot:
         })
         return await self.post(body)
 
+    async def event(self, event: dict, event_id: str | None = None, retry: int | None = None) -> aiohttp.ClientResponse:
+        body = event_body(event, event_id)
+        stamp = str(int(time.time()))
+        headers = {
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body),
+            "Content-Type": "application/json",
+        }
+        if retry is not None:
+            headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
+        return await self.post(body, headers=headers)
+
     async def click(self, action_id: str, value: str, user: str = "U1", team: str = "T1") -> aiohttp.ClientResponse:
         payload = {
             "type": "block_actions", "team": {"id": team}, "user": {"id": user, "team_id": team}, "api_app_id": "A1",
@@ -106,6 +134,15 @@ class RunningBot:
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
         }
         return await self.post(urlencode({"payload": json.dumps(payload)}))
+
+
+def event_body(event: dict, event_id: str | None = None, team: str = "T1") -> str:
+    """An Events API envelope, as Slack sends it."""
+    return json.dumps({
+        "token": "legacy", "team_id": team, "api_app_id": "A1", "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}", "event_time": int(time.time()),
+        "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}], "event": event,
+    })
 
 
 @contextlib.asynccontextmanager

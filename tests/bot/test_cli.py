@@ -25,7 +25,11 @@ def test_manifest_declares_what_the_code_handles():
     manifest = json.loads((ROOT / "manifest.json").read_text())
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/movielike"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    assert {"commands", "chat:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "im:write", "reactions:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    from bot.listeners.events import HANDLED_EVENTS
+
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(HANDLED_EVENTS)
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
 
 
 def free_port() -> int:

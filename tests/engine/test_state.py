@@ -76,7 +76,9 @@ def test_events_count_once_and_messages_map_to_films():
         assert await store.first_delivery("Ev1") is True
         assert await store.first_delivery("Ev1") is False
         await store.remember_message("T", "D1", "1700000000.0001", "U", 42)
-        assert await store.message_film("T", "D1", "1700000000.0001") == ("U", 42)
+        assert await store.message_film("T", "D1", "1700000000.0001") == ("U", 42, "1700000000.0001")
+        await store.remember_message("T", "D1", "1700000001.0002", "U", 43, thread_ts="1700000000.0001")
+        assert await store.message_film("T", "D1", "1700000001.0002") == ("U", 43, "1700000000.0001")
         assert await store.message_film("T", "D1", "1700000000.9999") is None
         await store.mark_shown("T", "U", [1, 2, 2, 3])
         assert await store.shown("T", "U") == {1, 2, 3}

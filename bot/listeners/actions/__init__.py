@@ -5,6 +5,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.listeners.actions.more_like import more_like
 from bot.listeners.actions.pick_film import pick_film
 from bot.listeners.actions.rate import rate_dislike, rate_like
+from bot.listeners.actions.ratings import forget_cancel, forget_confirm, unrate
 
 
 def register(app: AsyncApp) -> None:
@@ -12,3 +13,6 @@ def register(app: AsyncApp) -> None:
     app.action("rate_dislike")(rate_dislike)
     app.action("more_like")(more_like)
     app.action(re.compile(r"^pick_film_\d+$"))(pick_film)
+    app.action("unrate")(unrate)
+    app.action("forget_confirm")(forget_confirm)
+    app.action("forget_cancel")(forget_cancel)

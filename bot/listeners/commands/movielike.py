@@ -5,28 +5,42 @@ from logging import Logger
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks
 from bot.services import Services
+from bot.suggest import post_suggestion
 from engine import BadInput, NotFound
 from engine.store import StoreUnavailable
 
 MAX_COMMAND_CHARS = 300
 
 
-async def movielike_command(ack: AsyncAck, command: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
+async def movielike_command(
+    ack: AsyncAck, command: dict, respond: AsyncRespond, client: AsyncWebClient, context: dict, logger: Logger
+) -> None:
     await ack()  # Slack wants an answer within 3 seconds; the work follows
     services: Services = context["services"]
     text = " ".join((command.get("text") or "").split())[:MAX_COMMAND_CHARS]
     team, user = command.get("team_id", ""), command.get("user_id", "")
     word, _, rest = text.partition(" ")
+    word = word.lower()
     try:
-        if not text or word.lower() == "help":
+        if not await _within_rate_limit(services, team, user, logger):
+            await respond(**blocks.plain("That's a lot of requests in a minute; give me a moment and try again."))
+        elif not text or word == "help":
             await respond(**blocks.help_message())
-        elif word.lower() == "about" and rest:
+        elif word == "about" and rest:
             await _about(services, respond, rest)
-        elif word.lower() == "recs" and not rest:
+        elif word == "recs" and not rest:
             await _recs(services, respond, team, user)
+        elif word == "suggest" and not rest:
+            await post_suggestion(services, client, team, user)
+            await respond(**blocks.plain("I've sent you a film in a DM: react :+1: or :-1: and I'll follow with the next."))
+        elif word == "ratings" and not rest:
+            await _ratings(services, respond, team, user)
+        elif word == "forget" and not rest:
+            await respond(**blocks.forget_confirmation())
         else:
             await show_similar(services, respond, text)
     except StoreUnavailable:
@@ -37,18 +51,40 @@ async def movielike_command(ack: AsyncAck, command: dict, respond: AsyncRespond,
         await respond(**blocks.plain("Something went wrong on my side; please try again."))
 
 
+async def _within_rate_limit(services: Services, team: str, user: str, logger: Logger) -> bool:
+    """The per-user limit; when Redis is down the limit cannot be kept, and titles still deserve an answer."""
+    try:
+        return await services.store.allow(team, user)
+    except StoreUnavailable:
+        logger.warning("Redis unavailable: rate limit not applied")
+        return True
+
+
+async def _ratings(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
+    ratings = await services.store.ratings(team, user, recent=1000)
+    by_id = {film_id: value for film_id, value in ratings.recent}
+    newest = [f for f, _ in ratings.recent] + [f for f in ratings.likes + ratings.dislikes if f not in by_id]
+    films = [services.engine.film(f) for f in newest if 0 <= f < len(services.engine)]
+    liked = [f for f in films if f.id in set(ratings.likes)]
+    disliked = [f for f in films if f.id in set(ratings.dislikes)]
+    await respond(**blocks.ratings_message(liked, disliked))
+
+
 async def show_similar(services: Services, respond: AsyncRespond, text: str, offset: int = 0) -> None:
     """Films like `text`, or 'did you mean' buttons; usable by buttons too."""
     engine = services.engine
     try:
-        film, match = await services.run(engine.resolve_match, text)
+        try:
+            film, match = engine.resolve_match(text, typos=False)  # exact titles: microseconds, no thread needed
+        except NotFound:
+            film, match = await services.run(engine.resolve_match, text)  # typo-tolerant: milliseconds, in a thread
     except BadInput as error:
         await respond(**blocks.plain(blocks.escape(str(error))))
         return
     except NotFound as error:
         await respond(**blocks.did_you_mean(text, error.candidates))
         return
-    suggestions = await services.run(engine.similar, film.id, offset + blocks.SUGGESTIONS_PER_PAGE)
+    suggestions = engine.similar(film.id, offset + blocks.SUGGESTIONS_PER_PAGE)  # stored neighbours: a lookup
     typed = text if match.how == "typo" else None
     await respond(**blocks.similar_message(film, suggestions[offset:], offset, typed))
 

@@ -1,0 +1,182 @@
+"""Bot load benchmark: signed `/movielike <title>` requests against `movielike-bot` on loopback (its own process,
+real Redis), with a loopback stub of the Slack Web API and response_url. Prints one JSON object.
+
+    python bench/bot_load.py [--requests 500] [--concurrency 50] [--models DIR] [--redis-url URL]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+import numpy as np
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from engine import Engine  # noqa: E402
+
+SECRET = "bench-signing-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentiles(seconds: list[float]) -> dict:
+    if not seconds:
+        return {"p50_ms": None, "p99_ms": None, "n": 0}
+    values = np.array(seconds) * 1000
+    return {"p50_ms": round(float(np.percentile(values, 50)), 2), "p99_ms": round(float(np.percentile(values, 99)), 2), "n": len(values)}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--models", default=os.environ.get("MOVIELIKE_MODELS", str(ROOT / "var" / "models")))
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--profile", help="write a cProfile of the bot process to this file")
+    args = parser.parse_args()
+
+    engine = Engine.load(args.models)
+    state = engine._state
+    titles = [state.titles[int(i)] for i in state.popular_order[: args.requests]]
+    del engine, state
+
+    arrived: dict[str, float] = {}
+
+    async def stub(request: web.Request) -> web.Response:
+        if request.path.startswith("/respond/"):
+            arrived[request.path.rsplit("/", 1)[-1]] = time.perf_counter()
+            await request.read()
+            return web.Response(text="ok")
+        return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "url": "https://x/"})
+
+    stub_app = web.Application()
+    stub_app.router.add_route("POST", "/{tail:.*}", stub)
+    runner = web.AppRunner(stub_app, access_log=None)
+    await runner.setup()
+    stub_port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", stub_port).start()
+    stub_url = f"http://127.0.0.1:{stub_port}"
+
+    bot_port = free_port()
+    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET, "PORT": str(bot_port),
+           "MOVIELIKE_MODELS": args.models, "REDIS_URL": args.redis_url, "SLACK_API_URL": f"{stub_url}/api/"}
+    profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
+    bot = subprocess.Popen([sys.executable, *profile, "-m", "bot.cli"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bot_url = f"http://127.0.0.1:{bot_port}"
+    verifier = SignatureVerifier(SECRET)
+    acks: list[float] = []
+    sent: dict[str, float] = {}
+    errors: list[str] = []
+    try:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=args.concurrency)) as http:
+            started = time.perf_counter()
+            while True:
+                try:
+                    async with http.get(f"{bot_url}/readyz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                if time.perf_counter() - started > 30:
+                    raise SystemExit("the bot did not become ready in 30 s")
+                await asyncio.sleep(0.05)
+            ready_seconds = time.perf_counter() - started
+
+            async def one(i: int, title: str) -> None:
+                reply_id = uuid.uuid4().hex
+                body = urlencode({"command": "/movielike", "text": title, "team_id": "T1", "user_id": f"U{i % 100}",
+                                  "channel_id": "C1", "response_url": f"{stub_url}/respond/{reply_id}", "token": "x",
+                                  "trigger_id": "t", "api_app_id": "A1"})
+                stamp = str(int(time.time()))
+                headers = {"X-Slack-Request-Timestamp": stamp, "Content-Type": "application/x-www-form-urlencoded",
+                           "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body)}
+                begin = time.perf_counter()
+                try:
+                    async with http.post(f"{bot_url}/slack/events", data=body.encode(), headers=headers) as response:
+                        await response.read()
+                        if response.status != 200:
+                            errors.append(f"HTTP {response.status}")
+                            return
+                except aiohttp.ClientError as error:
+                    errors.append(repr(error))
+                    return
+                acks.append(time.perf_counter() - begin)
+                sent[reply_id] = begin
+
+            # Warm up as a running bot is: Bolt's first request checks the token (auth.test), then a burst at full
+            # concurrency opens the Redis and reply connections a busy bot keeps open.
+            await one(0, titles[0])
+            warm = asyncio.Semaphore(args.concurrency)
+
+            async def warm_one(i: int) -> None:
+                async with warm:
+                    await one(i, titles[i % len(titles)])
+
+            await asyncio.gather(*[warm_one(i) for i in range(2 * args.concurrency)])
+            acks.clear()
+            sent.clear()
+            errors.clear()
+            arrived.clear()
+
+            gate = asyncio.Semaphore(args.concurrency)
+
+            async def limited(i: int, title: str) -> None:
+                async with gate:
+                    await one(i, title)
+
+            begin_all = time.perf_counter()
+            await asyncio.gather(*[limited(i, t) for i, t in enumerate(titles)])
+            deadline = time.perf_counter() + 30
+            while len(arrived) < len(sent) and time.perf_counter() < deadline:
+                await asyncio.sleep(0.02)
+            total = time.perf_counter() - begin_all
+            bot_cpu = cpu_seconds(bot.pid)
+    finally:
+        bot.send_signal(signal.SIGINT)  # a clean stop (and a written profile)
+        bot.wait(timeout=20)
+        await runner.cleanup()
+
+    replies = [arrived[r] - sent[r] for r in sent if r in arrived]
+    missing = len(sent) - len(replies)
+    print(json.dumps({
+        "requests": len(titles),
+        "concurrency": args.concurrency,
+        "bot_ready_seconds": round(ready_seconds, 2),
+        "ack": percentiles(acks),
+        "reply_at_stub": percentiles(replies),
+        "errors": len(errors) + missing,
+        "error_examples": errors[:5] + (["%d replies never arrived" % missing] if missing else []),
+        "throughput_per_second": round(len(titles) / total, 1),
+        "seconds": round(total, 2),
+        "bot_cpu_seconds_whole_run": round(bot_cpu, 2),
+        "bench_cpu_seconds_whole_run": round(time.process_time(), 2),
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,40 @@
+"""The rating loop: one suggestion per DM message, aimed by what the user has rated; reactions rate it."""
+from __future__ import annotations
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import blocks
+from bot.services import Services
+from engine.state import DISLIKE, LIKE
+
+LIKE_REACTIONS = {"+1", "thumbsup", "heart", "star", "fire"}
+DISLIKE_REACTIONS = {"-1", "thumbsdown", "sleeping", "wastebasket"}
+
+
+def reaction_value(name: str) -> int | None:
+    """1 for 👍 ❤️ ⭐ 🔥, -1 for 👎 😴 🗑️ (skin tones ignored), None for any other reaction."""
+    base = name.split("::", 1)[0]
+    if base in LIKE_REACTIONS:
+        return LIKE
+    if base in DISLIKE_REACTIONS:
+        return DISLIKE
+    return None
+
+
+async def post_suggestion(services: Services, client: AsyncWebClient, team: str, user: str, channel: str | None = None,
+                          thread_ts: str | None = None) -> bool:
+    """Post the next film for `user` (in their DM unless `channel`), remember which film the message shows and that
+    it was shown. False when every film has been shown."""
+    ratings = await services.store.ratings(team, user, recent=0)
+    shown = await services.store.shown(team, user)
+    picks = await services.run(services.engine.recommend, ratings.likes, ratings.dislikes, 1, sorted(shown))
+    if channel is None:
+        channel = (await client.conversations_open(users=user))["channel"]["id"]
+    if not picks:
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.plain("That's every film I know. Wow."))
+        return False
+    pick = picks[0]
+    posted = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.suggestion_message(pick))
+    await services.store.remember_message(team, posted["channel"], posted["ts"], user, pick.id, thread_ts=thread_ts)
+    await services.store.mark_shown(team, user, [pick.id])
+    return True
