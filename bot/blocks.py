@@ -53,14 +53,24 @@ def suggestion_blocks(suggestion: Suggestion) -> list[dict]:
     return blocks
 
 
-def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, typed: str | None = None) -> dict:
-    """The film asked for, then films like it, each with poster, why and rating buttons, then 'More like this'."""
+def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, typed: str | None = None,
+                    namesakes: list[Film] | None = None) -> dict:
+    """The film asked for, then films like it, each with poster, why and rating buttons, then 'More like this';
+    when other films share the title, buttons to switch to one of them."""
     heading = f"Films like *{_film_link(film)}*"
     if film.director:
         heading += f", directed by {escape(film.director)}"
     if typed:
         heading += f"\n_(you typed “{escape(typed[:MAX_TITLE_IN_TEXT])}”)_"
-    blocks: list[dict] = [_poster({"type": "section", "text": {"type": "mrkdwn", "text": heading}}, film), {"type": "divider"}]
+    blocks: list[dict] = [_poster({"type": "section", "text": {"type": "mrkdwn", "text": heading}}, film)]
+    if namesakes:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "Not this one? Other films with this title:"}]})
+        blocks.append({"type": "actions", "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": film_label(other.title, other.year)[:75]},
+             "action_id": f"pick_film_{i}", "value": str(other.id)}
+            for i, other in enumerate(namesakes[:5])
+        ]})
+    blocks.append({"type": "divider"})
     for suggestion in suggestions:
         blocks.extend(suggestion_blocks(suggestion))
     more = f"{film.id}:{offset + len(suggestions)}"

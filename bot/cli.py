@@ -1,15 +1,15 @@
 """`movielike-bot`: load the model once, connect to Redis, serve Slack on PORT."""
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+import signal
 import sys
-
-from aiohttp import web
 
 from bot.app import create_app
 from bot.config import BotConfig, ConfigError
-from bot.server import create_web_app
+from bot.server import create_web_app, serve
 from bot.services import Services
 from engine import BundleError, Config, Engine
 from engine.state import TasteStore
@@ -17,6 +17,7 @@ from engine.store import StoreUnavailable, connect
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a platform's SIGTERM stops as cleanly as Ctrl-C
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         bot_config = BotConfig.from_env()
@@ -29,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     services = Services(engine, store)
     gc.freeze()  # the loaded model is long-lived: keep it out of every garbage collection from now on
     logging.getLogger(__name__).info("model %s loaded (%d films); serving on port %d", engine.version, len(engine), bot_config.port)
-    web.run_app(create_web_app(create_app(bot_config, services), services), port=bot_config.port, print=None)
+    bolt = create_app(bot_config, services)
+    try:
+        asyncio.run(serve(create_web_app(bolt, services), bot_config.port, bolt, bot_config.app_token))
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

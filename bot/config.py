@@ -18,16 +18,19 @@ def _required(environ, name: str) -> str:
 
 @dataclass(frozen=True)
 class BotConfig:
-    """SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are required; PORT defaults to 3000; SLACK_API_URL (default Slack's
-    own) exists for tests that stub the Web API on loopback. Tokens are never logged (repr hides them)."""
+    """SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are required; PORT defaults to 3000; SLACK_APP_TOKEN (xapp-...)
+    switches to Socket Mode (Slack connects out over a websocket, for bots behind a firewall); SLACK_API_URL
+    (default Slack's own) exists for tests that stub the Web API on loopback. Tokens are never logged."""
 
     bot_token: str
     signing_secret: str
     port: int = 3000
     api_url: str | None = None
+    app_token: str | None = None
 
     def __repr__(self) -> str:
-        return f"BotConfig(port={self.port}, api_url={self.api_url!r}, tokens=<hidden>)"
+        mode = "socket" if self.app_token else "http"
+        return f"BotConfig(port={self.port}, mode={mode}, api_url={self.api_url!r}, tokens=<hidden>)"
 
     @classmethod
     def from_env(cls, environ=None) -> "BotConfig":
@@ -42,4 +45,5 @@ class BotConfig:
             signing_secret=_required(environ, "SLACK_SIGNING_SECRET"),
             port=port,
             api_url=environ.get("SLACK_API_URL") or None,
+            app_token=environ.get("SLACK_APP_TOKEN", "").strip() or None,
         )

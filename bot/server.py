@@ -63,3 +63,28 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
     web_app.cleanup_ctx.append(http_session)
     web_app.cleanup_ctx.append(reload_models)
     return web_app
+
+
+async def serve(web_app: web.Application, port: int, bolt: AsyncApp | None = None, app_token: str | None = None) -> None:
+    """Serve `web_app` on `port` until cancelled; with `app_token`, also take Slack's requests over Socket Mode."""
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, port=port).start()
+    handler = None
+    try:
+        if app_token and bolt is not None:
+            handler = socket_mode_handler(bolt, app_token)
+            await handler.connect_async()
+            log.info("connected to Slack over Socket Mode")
+        await asyncio.Event().wait()
+    finally:
+        if handler is not None:
+            await handler.close_async()
+        await runner.cleanup()
+
+
+def socket_mode_handler(bolt: AsyncApp, app_token: str):
+    """Bolt's Socket Mode handler on the app's own Web API client (so SLACK_API_URL applies to it too)."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    return AsyncSocketModeHandler(bolt, app_token)

@@ -14,7 +14,7 @@ from engine.bundle import Bundle, current_version, load_current
 from engine.config import Config
 from engine.errors import BundleError, EngineError, NotFound
 from engine.explain import Explainer, display_link
-from engine.normalize import split_disambiguator
+from engine.normalize import split_disambiguator, title_key
 from engine.recommend import taste_vector
 from engine.search import VectorSearch
 from engine.titles import Match, NameIndex, resolve_in
@@ -201,6 +201,12 @@ class Engine:
 
     def film(self, film_id: int) -> Film:
         return self._state.film(film_id)
+
+    def namesakes(self, film_id: int, limit: int = 4) -> list[Film]:
+        """Other films with the same title (remakes, unrelated films), best known first: for 'not this one?'."""
+        state = self._state
+        ids = state.film_names.by_key.get(title_key(state.titles[film_id]), [])
+        return [state.film(i) for i in ids if i != film_id][:limit]
 
     def by_movielens_id(self, movielens_id: int) -> Film | None:
         state = self._state

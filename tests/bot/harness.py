@@ -49,6 +49,8 @@ class SlackStub:
             ts = f"{time.time():.6f}{len(self.posted):04d}"
             result.update(channel=payload.get("channel"), ts=ts, message={})
             self.posted.append({**payload, "ts": ts})
+        elif method == "apps.connections.open":
+            result.update(url=self.url.replace("http://", "ws://") + "/socket")
         elif method == "conversations.open":
             result.update(channel={"id": "D" + str(payload.get("users", ""))})
         return web.json_response(result) if request.path.startswith("/api/") else web.Response(text="ok")
@@ -146,7 +148,7 @@ def event_body(event: dict, event_id: str | None = None, team: str = "T1") -> st
 
 
 @contextlib.asynccontextmanager
-async def running_bot(engine, redis_url: str = REDIS_URL):
+async def running_bot(engine, redis_url: str = REDIS_URL, reload_every: float = 5.0):
     """The real bot on a loopback port, talking to a loopback Slack stub and a real Redis (keys cleaned after)."""
     stub = SlackStub()
     stub_app = web.Application()
@@ -156,7 +158,7 @@ async def running_bot(engine, redis_url: str = REDIS_URL):
     store = TasteStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}")
     services = Services(engine, store)
     config = BotConfig(bot_token=TOKEN, signing_secret=SECRET, api_url=f"{stub.url}/api/")
-    bot_runner, url = await _serve(create_web_app(create_app(config, services), services))
+    bot_runner, url = await _serve(create_web_app(create_app(config, services), services, reload_every))
     http = aiohttp.ClientSession()
     try:
         yield RunningBot(url, stub, store, http)

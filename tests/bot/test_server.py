@@ -100,3 +100,32 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
             if server.poll() is None:
                 server.terminate()
                 server.wait(timeout=10)
+
+
+def test_a_newly_published_model_is_picked_up_without_a_restart(models_dir, tmp_path):
+    from engine import Engine
+    from engine.bundle import CURRENT
+    from training.publish import point_current
+
+    models = tmp_path / "models"
+    version = (models_dir / CURRENT).read_text().strip()
+    shutil.copytree(models_dir / version, models / version)
+    point_current(models, version)
+    engine = Engine.load(models)
+
+    async def body():
+        async with running_bot(engine, reload_every=0.1) as bot:
+            second = version + "-next"
+            shutil.copytree(models / version, models / second)
+            manifest = models / second / "manifest.json"
+            manifest.write_text(manifest.read_text().replace(f'"version":"{version}"', f'"version":"{second}"'))
+            point_current(models, second)
+            for _ in range(100):
+                if (await (await bot.http.get(f"{bot.url}/readyz")).json())["model"] == second:
+                    break
+                await asyncio.sleep(0.05)
+            assert engine.version == second
+            await bot.command("Heat")
+            assert "Heat (1995)" in str(await bot.stub.wait_for_responses(1))
+
+    run(body())

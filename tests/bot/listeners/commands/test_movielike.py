@@ -76,3 +76,16 @@ def test_user_text_is_escaped_never_a_mention(engine):
             assert "<!channel>" not in texts(message) and "&lt;!channel&gt;" in texts(message)
 
     run(body())
+
+
+def test_a_shared_title_offers_the_other_films(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            await bot.command("The Thing")
+            [message] = await bot.stub.wait_for_responses(1)
+            assert "The Thing (1982)" in message["blocks"][0]["text"]["text"]
+            assert "Not this one?" in texts(message)
+            others = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"].startswith("pick_film")]
+            assert [o["text"]["text"] for o in others] == ["The Thing (2011)"]
+
+    run(body())
