@@ -17,6 +17,11 @@ HELP_TEXT = (
 )
 
 
+# On every reply: start the one-film-at-a-time rating loop in a DM.
+SUGGEST_BUTTON = {"type": "button", "text": {"type": "plain_text", "text": "Rate films one by one"},
+                  "action_id": "start_suggest", "value": "start"}
+
+
 def escape(text: str) -> str:
     """Slack mrkdwn escaping: user text and titles are data, so `<!channel>` stays text."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -76,7 +81,8 @@ def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, 
     more = f"{film.id}:{offset + len(suggestions)}"
     blocks.append({
         "type": "actions",
-        "elements": [{"type": "button", "text": {"type": "plain_text", "text": "More like this"}, "action_id": "more_like", "value": more}],
+        "elements": [{"type": "button", "text": {"type": "plain_text", "text": "More like this"}, "action_id": "more_like", "value": more},
+                     SUGGEST_BUTTON],
     })
     return {"text": f"Films like {film_label(film.title, film.year)}", "blocks": blocks}
 
@@ -85,6 +91,7 @@ def list_message(heading: str, suggestions: list[Suggestion]) -> dict:
     blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading}}, {"type": "divider"}]
     for suggestion in suggestions:
         blocks.extend(suggestion_blocks(suggestion))
+    blocks.append({"type": "actions", "elements": [SUGGEST_BUTTON]})
     return {"text": heading, "blocks": blocks}
 
 

@@ -6,6 +6,7 @@ import asyncio
 import shutil
 import socket
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -177,3 +178,71 @@ async def with_store_no_cleanup(body, url):
         return await body(TasteStore(client, prefix="down"))
     finally:
         await client.aclose()
+
+
+@pytest.mark.skipif(shutil.which("redis-cli") is None, reason="needs redis-cli to form a cluster")
+def test_every_operation_works_on_redis_cluster(tmp_path):
+    """REDIS_CLUSTER=1: a real three-node cluster; each user's keys share a hash tag, so scripts stay atomic."""
+    ports = cluster_ports(3)
+    nodes = []
+    for port in ports:
+        folder = tmp_path / str(port)
+        folder.mkdir()
+        nodes.append(subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+             "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no", "--dir", str(folder)],
+            stdout=subprocess.DEVNULL))
+    try:
+        for port in ports:
+            for _ in range(100):
+                if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+                    break
+                time.sleep(0.05)
+        subprocess.run(["redis-cli", "--cluster", "create", *[f"127.0.0.1:{p}" for p in ports], "--cluster-replicas", "0",
+                        "--cluster-yes"], capture_output=True, check=True, timeout=60)
+        for _ in range(200):
+            info = subprocess.run(["redis-cli", "-p", str(ports[0]), "cluster", "info"], capture_output=True, text=True).stdout
+            if "cluster_state:ok" in info:
+                break
+            time.sleep(0.05)
+
+        async def body():
+            store = TasteStore(connect(f"redis://127.0.0.1:{ports[0]}/0", embedded_path=None, cluster=True))
+            try:
+                await store.rate("T", "U", 5, LIKE)
+                await store.rate("T", "U", 6, DISLIKE)
+                await store.rate("T", "U", 6, LIKE)
+                assert (await store.ratings("T", "U")).likes == [5, 6]
+                assert await store.unrate("T", "U", 6, LIKE) is True
+                assert await store.first_delivery("Ev1") is True and await store.first_delivery("Ev1") is False
+                assert await store.allow("T", "U", limit=1) is True and await store.allow("T", "U", limit=1) is False
+                await store.remember_message("T", "D", "1.1", "U", 5)
+                assert await store.message_film("T", "D", "1.1") == ("U", 5, "1.1")
+                await store.mark_shown("T", "U", [1, 2])
+                assert await store.forget("T", "U") == 4
+            finally:
+                await store.client.aclose()
+
+        run(body())
+    finally:
+        for node in nodes:
+            node.terminate()
+            node.wait(timeout=10)
+
+
+def cluster_ports(count: int) -> list[int]:
+    """Free ports whose cluster-bus port (port + 10000) is free and valid too."""
+    import random
+
+    found: list[int] = []
+    while len(found) < count:
+        port = random.randint(20000, 45000)
+        try:
+            for candidate in (port, port + 10000):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        if port not in found:
+            found.append(port)
+    return found

@@ -6,6 +6,7 @@ from bot.listeners.actions.more_like import more_like
 from bot.listeners.actions.pick_film import pick_film
 from bot.listeners.actions.rate import rate_dislike, rate_like
 from bot.listeners.actions.ratings import forget_cancel, forget_confirm, unrate
+from bot.listeners.actions.start_suggest import start_suggest
 
 
 def register(app: AsyncApp) -> None:
@@ -16,3 +17,4 @@ def register(app: AsyncApp) -> None:
     app.action("unrate")(unrate)
     app.action("forget_confirm")(forget_confirm)
     app.action("forget_cancel")(forget_cancel)
+    app.action("start_suggest")(start_suggest)

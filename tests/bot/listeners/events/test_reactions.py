@@ -93,3 +93,17 @@ def test_app_home_shows_ratings_and_picks(engine):
             assert "'type': 'home'" in view and "Alien (1979)" in view and "Picks for you" in view
 
     run(body())
+
+
+def test_the_button_on_every_reply_starts_the_loop_too(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            await bot.command("Heat")
+            [films] = await bot.stub.wait_for_responses(1)
+            assert "start_suggest" in str(films["blocks"][-1])
+            await bot.click("start_suggest", "start")
+            await bot.stub.wait_until(lambda: len(bot.stub.posted) == 1 and len(bot.stub.responses()) == 2)
+            assert bot.stub.posted[0]["channel"] == "DU1" and "DM" in str(bot.stub.responses()[1])
+            assert len(await bot.store.shown("T1", "U1")) == 1
+
+    run(body())

@@ -1,0 +1,28 @@
+"""The 'Rate films one by one' button on every reply: the same as `/movielike suggest`."""
+from __future__ import annotations
+
+from logging import Logger
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import blocks
+from bot.services import Services
+from bot.suggest import post_suggestion
+from engine.store import StoreUnavailable
+
+
+async def start_suggest(ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient, context: dict,
+                        logger: Logger) -> None:
+    await ack()
+    services: Services = context["services"]
+    team = (body.get("team") or {}).get("id", "")
+    user = (body.get("user") or {}).get("id", "")
+    try:
+        await post_suggestion(services, client, team, user)
+    except StoreUnavailable:
+        await respond(**blocks.plain("I couldn't reach my memory just now, please try again in a moment."), replace_original=False)
+        return
+    await respond(**blocks.plain("I've sent you a film in a DM: react :+1: or :-1: and I'll follow with the next."),
+                  replace_original=False)
