@@ -39,6 +39,15 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     train.add_argument("--cpu", action="store_true", help="train on the CPU even when GPUs are present")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    extract = commands.add_parser("extract", help="films from a Wikipedia dump into a films file", description=(
+        "Stream a pages-articles(-multistream) .xml.bz2 dump and write every page with {{Infobox film}} as Cookbook "
+        "ndjson, redirects to films beside it (.redirects.ndjson) and counts (.stats.json)."))
+    extract.add_argument("--dump", type=Path, required=True, help="the .xml.bz2 dump")
+    extract.add_argument("--index", type=Path, help="its multistream index (.txt.bz2): lets --workers split the work")
+    extract.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes, with --index (default: cores)")
+    extract.add_argument("--out", type=Path, required=True, help="where to write films (.ndjson)")
+    extract.add_argument("--quiet", action="store_true", help="no progress bar")
+
     fetch = commands.add_parser("fetch-data", help="download the public films and MovieLens data, verified", description=(
         "Download MovieLens ml-latest-small (GroupLens) and the Deep Learning Cookbook's wp_movies_10k.ndjson, "
         "verify their checksums and lay them out as MOVIELIKE_DATA expects."))
@@ -74,6 +83,23 @@ def _train(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _extract(args: argparse.Namespace) -> int:
+    from training.wikipedia.extract import extract
+
+    for path, what in ((args.dump, "dump"), (args.index, "index")):
+        if path is not None and not path.is_file():
+            print(f"movielike-train: no {what} file at {path}.", file=sys.stderr)
+            return 2
+    if args.workers < 1:
+        print("movielike-train: --workers must be at least 1.", file=sys.stderr)
+        return 2
+    workers = args.workers if args.index else 1
+    stats = extract(args.dump, args.out, index=args.index, workers=workers, progress=not args.quiet)
+    print(f"{stats.pages:,} pages, {stats.films:,} films, {stats.redirects_to_films:,} redirects to films, "
+          f"{stats.bad_pages} bad pages in {stats.seconds:.1f}s -> {args.out}")
+    return 0
+
+
 def _fetch(args: argparse.Namespace) -> int:
     from training.download import DownloadError, fetch_all
 
@@ -98,9 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "train":
             return _train(args, config)
+        if args.command == "extract":
+            return _extract(args)
         return _fetch(args)
     except KeyboardInterrupt:
-        print("movielike-train: interrupted; nothing was published.", file=sys.stderr)
+        print("movielike-train: interrupted; nothing was published or left half-written.", file=sys.stderr)
         return 130
 
 
