@@ -11,6 +11,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
+from engine.bundle import RELOAD_CHANNEL
 from engine.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,39 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
+    async def listen_for_models(app: web.Application):
+        """Reload as soon as the trainer announces a new model on Redis (the poll above is the fallback)."""
+
+        async def loop() -> None:
+            while True:
+                pubsub = services.store.client.pubsub()
+                try:
+                    await pubsub.subscribe(RELOAD_CHANNEL)
+                    async for message in pubsub.listen():
+                        if message.get("type") == "message":
+                            await asyncio.to_thread(services.engine.reload_if_changed)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # noqa: BLE001 - Redis down: polling still works; retry later
+                    log.info("model announcements unavailable (%s); polling CURRENT meanwhile", error)
+                    await asyncio.sleep(reload_every)
+                finally:
+                    with contextlib.suppress(Exception):
+                        await pubsub.aclose()
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app.router.add_post("/slack/events", slack_events)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
     web_app.cleanup_ctx.append(http_session)
     web_app.cleanup_ctx.append(reload_models)
+    web_app.cleanup_ctx.append(listen_for_models)
     return web_app
 
 

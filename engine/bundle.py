@@ -9,6 +9,7 @@ models/
   <version>/links.json    link titles; ids below manifest counts.model_links have vectors
   <version>/film_links_indptr.npy, film_links_indices.npy   CSR: the links of each film (for explanations)
   <version>/popularity.npy   how well known each film is, in [0, 1]
+  <version>/aliases.json  [[other name, film id], ...]: Wikipedia redirects to films, for title resolution
   <version>/film_neighbours.npy, film_neighbour_scores.npy   each film's 100 nearest films by exact cosine, best
                           first (int32 ids, float32 cosines), computed when publishing
 """
@@ -40,6 +41,8 @@ FILES = (
     "film_neighbours.npy",
     "film_neighbour_scores.npy",
 )
+OPTIONAL_FILES = ("aliases.json",)  # added after format 1 shipped: absent in older bundles, checked when listed
+RELOAD_CHANNEL = "movielike:models"  # the trainer publishes a new version's name here; bots reload at once
 NEIGHBOURS = 100  # exact nearest films stored per film: similar() for a known film is then a lookup
 
 
@@ -76,6 +79,7 @@ class Bundle:
     popularity: np.ndarray
     neighbours: np.ndarray
     neighbour_scores: np.ndarray
+    aliases: list
 
     @property
     def version(self) -> str:
@@ -101,7 +105,7 @@ def verify(path: Path) -> dict:
             "Retrain with this version's `movielike-train train`, or upgrade movielike."
         )
     listed = manifest.get("files", {})
-    for name in FILES:
+    for name in FILES + tuple(name for name in OPTIONAL_FILES if name in listed):
         if name not in listed:
             raise BundleError(f"{path}: the manifest does not list {name}; the bundle is incomplete. Retrain.")
         file_path = path / name
@@ -136,6 +140,7 @@ def load_bundle(path: Path) -> Bundle:
         popularity=np.load(path / "popularity.npy"),
         neighbours=np.asarray(np.load(path / "film_neighbours.npy", mmap_mode="r")),
         neighbour_scores=np.asarray(np.load(path / "film_neighbour_scores.npy", mmap_mode="r")),
+        aliases=json.loads((path / "aliases.json").read_text()) if "aliases.json" in manifest["files"] else [],
     )
 
 

@@ -91,7 +91,8 @@ class _Loaded:
         self.movielens_ids: list[int | None] = films["movielens_ids"]
         self.popularity = np.asarray(bundle.popularity, dtype=np.float32)
         self.by_movielens_id = {mid: i for i, mid in enumerate(self.movielens_ids) if mid is not None}
-        self.film_names = NameIndex(self.titles, self.popularity, self.years)
+        aliases = [(alias, int(film)) for alias, film in bundle.aliases if 0 <= int(film) < len(self.titles)]
+        self.film_names = NameIndex(self.titles, self.popularity, self.years, aliases)
         n_model_links = int(bundle.manifest["counts"]["model_links"])
         link_films = np.bincount(bundle.link_indices, minlength=len(bundle.link_titles))[:n_model_links]
         self.link_names = NameIndex(bundle.link_titles[:n_model_links], link_films.astype(np.float32))

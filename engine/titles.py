@@ -27,12 +27,18 @@ class Match:
 class NameIndex:
     """Keys of names -> ids, best-known first; used for film titles and for linked pages alike."""
 
-    def __init__(self, names: list[str], popularity: np.ndarray, years: list[int | None] | None = None):
+    def __init__(self, names: list[str], popularity: np.ndarray, years: list[int | None] | None = None,
+                 aliases: list[tuple[str, int]] = ()):
+        """`aliases`: other names of an id (Wikipedia redirects such as "Star Wars Episode IV" -> Star Wars)."""
         self.years = years or [None] * len(names)
         self.popularity = popularity
         by_key: dict[str, list[int]] = defaultdict(list)
         for ident, name in enumerate(names):
             by_key[title_key(name)].append(ident)
+        for alias, ident in aliases:
+            key = title_key(alias)
+            if ident not in by_key[key]:
+                by_key[key].append(ident)
         self.by_key = {key: sorted(ids, key=lambda i: -float(popularity[i])) for key, ids in by_key.items() if key}
         self.keys = list(self.by_key)
         self.long_keys = [key for key in self.keys if len(key) >= 6]

@@ -8,6 +8,30 @@ import sys
 from pathlib import Path
 
 from engine.config import Config
+from training.run import GUARDED_METRICS
+
+EXIT_GUARD = 3
+
+
+def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> None:
+    default_films = config.data_dir / "films" / "films.ndjson"
+    parser.add_argument("--films", type=Path, default=default_films, help=f"films file (default {default_films})")
+    default_ratings = config.data_dir / "movielens" / "ml-latest-small" / "ratings.csv"
+    parser.add_argument("--ratings", type=Path, default=default_ratings,
+                       help="MovieLens ratings.csv, used to tell well-known films (default: under MOVIELIKE_DATA, if there)")
+    parser.add_argument("--models", type=Path, default=config.models_dir, help=f"where bundles go (default {config.models_dir})")
+    parser.add_argument("--epochs", type=int, default=None, help="passes over the pairs (default 20)")
+    parser.add_argument("--dim", type=int, default=None, help="vector size (default 128)")
+    parser.add_argument("--batch-size", type=int, default=None, help="pairs a batch per replica (default 1024)")
+    parser.add_argument("--learning-rate", type=float, default=None)
+    parser.add_argument("--loss", choices=("contrastive", "seeds"), default=None,
+                       help="contrastive: in-batch negatives (default); seeds: the Cookbook's MSE on +1/-1 random pairs")
+    parser.add_argument("--min-films", type=int, default=3, help="keep links used by at least this many films (default 3)")
+    parser.add_argument("--trees", type=int, default=100, help="Annoy trees for the film index (default 100)")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--mixed-precision", action="store_true", help="float16 compute on a GPU")
+    parser.add_argument("--cpu", action="store_true", help="train on the CPU even when GPUs are present")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _parser(config: Config) -> argparse.ArgumentParser:
@@ -20,24 +44,16 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train on a films file and publish a new model", description=(
         "Train film and link vectors on a Cookbook-format films file, evaluate them against TF-IDF, and publish a "
         "bundle under MOVIELIKE_MODELS (atomically; running engines pick it up)."))
-    default_films = config.data_dir / "films" / "films.ndjson"
-    train.add_argument("--films", type=Path, default=default_films, help=f"films file (default {default_films})")
-    default_ratings = config.data_dir / "movielens" / "ml-latest-small" / "ratings.csv"
-    train.add_argument("--ratings", type=Path, default=default_ratings,
-                       help="MovieLens ratings.csv, used to tell well-known films (default: under MOVIELIKE_DATA, if there)")
-    train.add_argument("--models", type=Path, default=config.models_dir, help=f"where bundles go (default {config.models_dir})")
-    train.add_argument("--epochs", type=int, default=None, help="passes over the pairs (default 20)")
-    train.add_argument("--dim", type=int, default=None, help="vector size (default 128)")
-    train.add_argument("--batch-size", type=int, default=None, help="pairs a batch per replica (default 1024)")
-    train.add_argument("--learning-rate", type=float, default=None)
-    train.add_argument("--loss", choices=("contrastive", "seeds"), default=None,
-                       help="contrastive: in-batch negatives (default); seeds: the Cookbook's MSE on +1/-1 random pairs")
-    train.add_argument("--min-films", type=int, default=3, help="keep links used by at least this many films (default 3)")
-    train.add_argument("--trees", type=int, default=100, help="Annoy trees for the film index (default 100)")
-    train.add_argument("--seed", type=int, default=None)
-    train.add_argument("--mixed-precision", action="store_true", help="float16 compute on a GPU")
-    train.add_argument("--cpu", action="store_true", help="train on the CPU even when GPUs are present")
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_train_arguments(train, config)
+    retrain = commands.add_parser("all", help="the retrain script: train, evaluate, guard, publish, notify bots",
+                                  description=(
+        "Train and evaluate like `train`, then compare with the published model: if a guarded metric "
+        f"({', '.join(GUARDED_METRICS)}) drops by more than --tolerance, stop with exit code 3 and a report "
+        "(unless --force). Otherwise publish and tell running bots over Redis (REDIS_URL) to reload."))
+    _add_train_arguments(retrain, config)
+    retrain.add_argument("--gpus", action="store_true", help="use every local GPU (the default when any is found)")
+    retrain.add_argument("--force", action="store_true", help="publish even if the new model evaluates worse")
+    retrain.add_argument("--tolerance", type=float, default=0.02, help="largest drop of a guarded metric (default 0.02)")
 
     extract = commands.add_parser("extract", help="films from a Wikipedia dump into a films file", description=(
         "Stream a pages-articles(-multistream) .xml.bz2 dump and write every page with {{Infobox film}} as Cookbook "
@@ -48,6 +64,14 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     extract.add_argument("--out", type=Path, required=True, help="where to write films (.ndjson)")
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    dump = commands.add_parser("download", help="the English Wikipedia multistream dump and index, verified", description=(
+        "Download the latest complete (or --date YYYYMMDD) enwiki pages-articles-multistream dump and its index, "
+        "resuming partial files and checking the sha1 the dump site publishes."))
+    dump.add_argument("--date", default="latest", help="YYYYMMDD or latest (default)")
+    dump.add_argument("--dir", type=Path, default=config.data_dir / "wikipedia", help="where to put them")
+    dump.add_argument("--site", default="https://dumps.wikimedia.org", help="the dump site or a mirror")
+    dump.add_argument("--quiet", action="store_true", help="no progress bar")
+
     fetch = commands.add_parser("fetch-data", help="download the public films and MovieLens data, verified", description=(
         "Download MovieLens ml-latest-small (GroupLens) and the Deep Learning Cookbook's wp_movies_10k.ndjson, "
         "verify their checksums and lay them out as MOVIELIKE_DATA expects."))
@@ -55,7 +79,7 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     return parser
 
 
-def _train(args: argparse.Namespace, config: Config) -> int:
+def _train(args: argparse.Namespace, config: Config, guarded: bool = False) -> int:
     from training.run import train_and_publish
     from training.train import TrainParams
 
@@ -74,12 +98,21 @@ def _train(args: argparse.Namespace, config: Config) -> int:
     params.mixed_precision = args.mixed_precision
     params.gpus = "none" if args.cpu else "auto"
     ratings = args.ratings if args.ratings and args.ratings.is_file() else None
+    tolerance = None if not guarded or args.force else args.tolerance
     try:
-        train_and_publish(args.films, args.models, params, args.min_films, ratings, args.trees,
-                          config.keep_versions, progress=not args.quiet)
+        run = train_and_publish(args.films, args.models, params, args.min_films, ratings, args.trees,
+                                config.keep_versions, progress=not args.quiet, guard_tolerance=tolerance)
     except ValueError as error:
         print(f"movielike-train: {error}", file=sys.stderr)
         return 1
+    if run.refused:
+        return EXIT_GUARD
+    if guarded:
+        from training.notify import notify_bots
+
+        heard = notify_bots(run.bundle.name, config.redis_url, config.redis_cluster)
+        if heard is not None:
+            print(f"told {heard} running bot(s) over Redis to load {run.bundle.name}", file=sys.stderr)
     return 0
 
 
@@ -97,6 +130,18 @@ def _extract(args: argparse.Namespace) -> int:
     stats = extract(args.dump, args.out, index=args.index, workers=workers, progress=not args.quiet)
     print(f"{stats.pages:,} pages, {stats.films:,} films, {stats.redirects_to_films:,} redirects to films, "
           f"{stats.bad_pages} bad pages in {stats.seconds:.1f}s -> {args.out}")
+    return 0
+
+
+def _download(args: argparse.Namespace) -> int:
+    from training.wikipedia.download import DumpError, download
+
+    try:
+        dump, index = download(args.dir, args.date, args.site.rstrip("/"), progress=not args.quiet)
+    except DumpError as error:
+        print(f"movielike-train: {error}", file=sys.stderr)
+        return 1
+    print(f"ready: {dump}\nready: {index}\nnext: movielike-train extract --dump {dump} --index {index} --out FILMS")
     return 0
 
 
@@ -124,8 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "train":
             return _train(args, config)
+        if args.command == "all":
+            return _train(args, config, guarded=True)
         if args.command == "extract":
             return _extract(args)
+        if args.command == "download":
+            return _download(args)
         return _fetch(args)
     except KeyboardInterrupt:
         print("movielike-train: interrupted; nothing was published or left half-written.", file=sys.stderr)

@@ -88,3 +88,20 @@ def read_films(path: str | Path) -> ReadReport:
             report.films.append(film)
     report.sha256 = digest.hexdigest()
     return report
+
+
+def read_redirects(films_path: str | Path) -> list[tuple[str, str]]:
+    """(other name, film title) pairs from the `.redirects.ndjson` that `extract` writes beside a films file."""
+    path = Path(films_path)
+    path = path.with_name(path.name.replace(".ndjson", "") + ".redirects.ndjson")
+    if not path.is_file():
+        return []
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            source, target = json.loads(line)
+        except (ValueError, TypeError):
+            continue
+        if isinstance(source, str) and isinstance(target, str):
+            pairs.append((source, target))
+    return pairs

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from annoy import AnnoyIndex
 
-from engine.bundle import CURRENT, FILES, FORMAT, MANIFEST, NEIGHBOURS, current_version, sha256_of
+from engine.bundle import CURRENT, FILES, FORMAT, MANIFEST, NEIGHBOURS, OPTIONAL_FILES, current_version, sha256_of
 from training.dataset import LinkDataset
 
 
@@ -72,6 +72,7 @@ def publish_bundle(
     manifest_extra: dict,
     n_trees: int = 100,
     keep: int = 3,
+    aliases: list[tuple[str, str]] = (),
 ) -> Path:
     """Write every file of a bundle, then publish it as CURRENT. Returns the new bundle's directory."""
     if film_vectors.shape[0] != dataset.n_films or link_vectors.shape[0] != dataset.n_model_links:
@@ -96,6 +97,8 @@ def publish_bundle(
         np.save(staging / "film_neighbour_scores.npy", neighbour_scores)
         _write_json(staging / "films.json", _catalogue(dataset))
         _write_json(staging / "links.json", dataset.link_titles)
+        film_ids = {film.title: i for i, film in enumerate(dataset.films)}
+        _write_json(staging / "aliases.json", [[alias, film_ids[target]] for alias, target in aliases if target in film_ids])
         build_annoy(film_vectors, staging / "films.ann", n_trees)
         build_annoy(link_vectors, staging / "links.ann", max(10, n_trees // 2))
         manifest = {
@@ -112,7 +115,8 @@ def publish_bundle(
                 "pairs": int(len(dataset.pair_films)),
             },
             **manifest_extra,
-            "files": {name: {"sha256": sha256_of(staging / name), "bytes": (staging / name).stat().st_size} for name in FILES},
+            "files": {name: {"sha256": sha256_of(staging / name), "bytes": (staging / name).stat().st_size}
+                      for name in FILES + OPTIONAL_FILES},
         }
         _write_json(staging / MANIFEST, manifest)
         os.chmod(staging, 0o755)

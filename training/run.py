@@ -11,7 +11,7 @@ from pathlib import Path
 
 from engine.bundle import sha256_of
 from training.dataset import build_dataset
-from training.films import read_films
+from training.films import read_films, read_redirects
 from training.popularity import popularity, rating_counts
 from training.publish import publish_bundle
 from training.report import evaluate_model, format_metrics
@@ -22,8 +22,39 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TrainRun:
-    bundle: Path
+    bundle: Path | None  # None when the guard stopped the publish
     manifest: dict
+    refused: str | None = None  # the guard's report when it refused
+
+
+GUARDED_METRICS = ("franchise_hit_rate_at_10", "link_share")
+
+
+def guard_report(current: dict | None, new: dict, tolerance: float) -> str | None:
+    """None when `new` may replace `current`; otherwise a report of each metric that dropped by more than `tolerance`."""
+    if not current:
+        return None
+    drops = []
+    for name in GUARDED_METRICS:
+        before, after = current.get(name), new.get(name)
+        if before is not None and after is not None and after < before - tolerance:
+            drops.append(f"  {name}: {before:.4f} -> {after:.4f} (drop {before - after:.4f} > tolerance {tolerance})")
+    if not drops:
+        return None
+    return "The new model evaluates worse than the published one; not publishing (use --force to publish anyway):\n" + "\n".join(drops)
+
+
+def _current_metrics(models_dir: Path) -> dict | None:
+    """The published bundle's evaluation, or None when nothing (readable) is published."""
+    from engine.bundle import current_version
+
+    version = current_version(models_dir)
+    if version is None:
+        return None
+    try:
+        return json.loads((Path(models_dir) / version / "manifest.json").read_text()).get("metrics")
+    except (OSError, json.JSONDecodeError):
+        return None
 
 
 def peak_rss_mb() -> float:
@@ -41,6 +72,7 @@ def train_and_publish(
     keep: int = 3,
     progress: bool = True,
     out=sys.stderr,
+    guard_tolerance: float | None = None,
 ) -> TrainRun:
     """Run the whole training and publish; prints what it does to `out`."""
     started = time.perf_counter()
@@ -88,6 +120,12 @@ def train_and_publish(
         },
         "metrics": metrics,
     }
+    if guard_tolerance is not None:
+        current = _current_metrics(models_dir)
+        refused = guard_report(current, metrics, guard_tolerance)
+        if refused:
+            print(refused, file=out)
+            return TrainRun(None, {"metrics": metrics, **manifest_extra}, refused)
     bundle = publish_bundle(
         models_dir,
         dataset,
@@ -97,6 +135,7 @@ def train_and_publish(
         manifest_extra,
         n_trees=n_trees,
         keep=keep,
+        aliases=read_redirects(films_path),
     )
     total = time.perf_counter() - started
     print(f"published {bundle} in {total:.0f}s overall; peak memory {peak_rss_mb():,.0f} MB", file=out)

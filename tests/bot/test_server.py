@@ -129,3 +129,36 @@ def test_a_newly_published_model_is_picked_up_without_a_restart(models_dir, tmp_
             assert "Heat (1995)" in str(await bot.stub.wait_for_responses(1))
 
     run(body())
+
+
+def test_a_redis_announcement_reloads_at_once(models_dir, tmp_path):
+    import redis.asyncio as aioredis
+
+    from engine import Engine
+    from engine.bundle import CURRENT, RELOAD_CHANNEL
+    from training.publish import point_current
+
+    models = tmp_path / "models"
+    version = (models_dir / CURRENT).read_text().strip()
+    shutil.copytree(models_dir / version, models / version)
+    point_current(models, version)
+    engine = Engine.load(models)
+
+    async def body():
+        async with running_bot(engine, reload_every=600) as bot:  # polling too slow to matter here
+            await asyncio.sleep(0.3)  # the bot subscribes at start-up
+            second = version + "-announced"
+            shutil.copytree(models / version, models / second)
+            manifest = models / second / "manifest.json"
+            manifest.write_text(manifest.read_text().replace(f'"version":"{version}"', f'"version":"{second}"'))
+            point_current(models, second)
+            publisher = aioredis.from_url("redis://127.0.0.1:6379/0")
+            assert await publisher.publish(RELOAD_CHANNEL, second) >= 1
+            await publisher.aclose()
+            for _ in range(100):
+                if engine.version == second:
+                    break
+                await asyncio.sleep(0.02)
+            assert engine.version == second
+
+    run(body())

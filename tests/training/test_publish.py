@@ -91,3 +91,12 @@ def test_stored_neighbours_are_the_exact_ones():
     expected = np.argsort(-brute, axis=1)[:, :7]
     assert (ids == expected).all()
     np.testing.assert_allclose(scores, np.take_along_axis(brute, expected, axis=1), rtol=1e-5)
+
+
+def test_redirects_become_names_the_engine_resolves(tmp_path, tiny):
+    data, film_vectors, link_vectors = tiny
+    publish_bundle(tmp_path, data, film_vectors, link_vectors, np.linspace(0, 1, data.n_films, dtype=np.float32), {},
+                   n_trees=5, aliases=[("The Fourth One", "Film 4"), ("Nowhere", "No Such Film")])
+    engine = Engine.load(tmp_path)
+    assert engine.resolve("the fourth one").title == "Film 4"
+    assert engine.resolve("Film 4").title == "Film 4"
