@@ -162,3 +162,41 @@ def test_a_redis_announcement_reloads_at_once(models_dir, tmp_path):
             assert engine.version == second
 
     run(body())
+
+
+def test_requests_keep_being_answered_while_the_model_swaps(models_dir, tmp_path):
+    from engine import Engine
+    from engine.bundle import CURRENT
+    from training.publish import point_current
+
+    models = tmp_path / "models"
+    version = (models_dir / CURRENT).read_text().strip()
+    shutil.copytree(models_dir / version, models / version)
+    point_current(models, version)
+    engine = Engine.load(models)
+    second = version + "-swap"
+    shutil.copytree(models / version, models / second)
+    manifest = models / second / "manifest.json"
+    manifest.write_text(manifest.read_text().replace(f'"version":"{version}"', f'"version":"{second}"'))
+
+    async def body():
+        async with running_bot(engine, reload_every=0.05) as bot:
+            titles = ["Heat", "Alien", "Toy Story", "The Godfather", "Blade Runner"] * 12
+
+            async def ask(i: int, title: str):
+                if i == 20:
+                    point_current(models, second)  # the swap happens while requests are in flight
+                return await bot.command(title, user=f"U{i % 10}")  # under the per-user rate limit
+
+            answers = await asyncio.gather(*[ask(i, t) for i, t in enumerate(titles)])
+            assert all(a.status == 200 for a in answers)
+            replies = await bot.stub.wait_for_responses(len(titles))
+            bad = [r["text"] for r in replies if "Films like" not in str(r["blocks"][0])]
+            assert not bad, bad
+            for _ in range(100):
+                if engine.version == second:
+                    break
+                await asyncio.sleep(0.02)
+            assert engine.version == second
+
+    run(body())

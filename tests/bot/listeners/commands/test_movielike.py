@@ -89,3 +89,17 @@ def test_a_shared_title_offers_the_other_films(engine):
             assert [o["text"]["text"] for o in others] == ["The Thing (2011)"]
 
     run(body())
+
+
+def test_a_flood_from_one_person_is_slowed_down(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            for _ in range(31):
+                await bot.command("help")
+            replies = await bot.stub.wait_for_responses(31)
+            limited = [r for r in replies if "a lot of requests" in r["text"]]
+            assert len(limited) == 1
+            await bot.command("help", user="U2")  # others are unaffected
+            assert "a lot of requests" not in (await bot.stub.wait_for_responses(32))[-1]["text"]
+
+    run(body())
