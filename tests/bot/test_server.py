@@ -10,7 +10,13 @@ import time
 
 import pytest
 
+import redis.asyncio as aioredis
+
+from engine import Engine
+from engine.bundle import RELOAD_CHANNEL
 from tests.bot.harness import running_bot
+from tests.models_copy import add_version, copy_current
+from training.publish import point_current
 
 
 def run(coroutine):
@@ -103,22 +109,13 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
 
 
 def test_a_newly_published_model_is_picked_up_without_a_restart(models_dir, tmp_path):
-    from engine import Engine
-    from engine.bundle import CURRENT
-    from training.publish import point_current
-
     models = tmp_path / "models"
-    version = (models_dir / CURRENT).read_text().strip()
-    shutil.copytree(models_dir / version, models / version)
-    point_current(models, version)
+    version = copy_current(models_dir, models)
     engine = Engine.load(models)
 
     async def body():
         async with running_bot(engine, reload_every=0.1) as bot:
-            second = version + "-next"
-            shutil.copytree(models / version, models / second)
-            manifest = models / second / "manifest.json"
-            manifest.write_text(manifest.read_text().replace(f'"version":"{version}"', f'"version":"{second}"'))
+            second = add_version(models, version, version + "-next")
             point_current(models, second)
             for _ in range(100):
                 if (await (await bot.http.get(f"{bot.url}/readyz")).json())["model"] == second:
@@ -132,25 +129,14 @@ def test_a_newly_published_model_is_picked_up_without_a_restart(models_dir, tmp_
 
 
 def test_a_redis_announcement_reloads_at_once(models_dir, tmp_path):
-    import redis.asyncio as aioredis
-
-    from engine import Engine
-    from engine.bundle import CURRENT, RELOAD_CHANNEL
-    from training.publish import point_current
-
     models = tmp_path / "models"
-    version = (models_dir / CURRENT).read_text().strip()
-    shutil.copytree(models_dir / version, models / version)
-    point_current(models, version)
+    version = copy_current(models_dir, models)
     engine = Engine.load(models)
 
     async def body():
         async with running_bot(engine, reload_every=600) as bot:  # polling too slow to matter here
             await asyncio.sleep(0.3)  # the bot subscribes at start-up
-            second = version + "-announced"
-            shutil.copytree(models / version, models / second)
-            manifest = models / second / "manifest.json"
-            manifest.write_text(manifest.read_text().replace(f'"version":"{version}"', f'"version":"{second}"'))
+            second = add_version(models, version, version + "-announced")
             point_current(models, second)
             publisher = aioredis.from_url("redis://127.0.0.1:6379/0")
             assert await publisher.publish(RELOAD_CHANNEL, second) >= 1
@@ -165,19 +151,10 @@ def test_a_redis_announcement_reloads_at_once(models_dir, tmp_path):
 
 
 def test_requests_keep_being_answered_while_the_model_swaps(models_dir, tmp_path):
-    from engine import Engine
-    from engine.bundle import CURRENT
-    from training.publish import point_current
-
     models = tmp_path / "models"
-    version = (models_dir / CURRENT).read_text().strip()
-    shutil.copytree(models_dir / version, models / version)
-    point_current(models, version)
+    version = copy_current(models_dir, models)
     engine = Engine.load(models)
-    second = version + "-swap"
-    shutil.copytree(models / version, models / second)
-    manifest = models / second / "manifest.json"
-    manifest.write_text(manifest.read_text().replace(f'"version":"{version}"', f'"version":"{second}"'))
+    second = add_version(models, version, version + "-swap")
 
     async def body():
         async with running_bot(engine, reload_every=0.05) as bot:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import threading
@@ -12,7 +11,7 @@ import numpy as np
 import pytest
 
 from engine import BadInput, BundleError, Engine, NotFound
-from engine.bundle import CURRENT
+from tests.models_copy import add_version, copy_current
 from training.publish import point_current
 
 
@@ -112,17 +111,10 @@ def test_serving_never_imports_tensorflow_and_stays_small(models_dir):
 
 def test_reload_swaps_models_while_queries_run(models_dir, tmp_path):
     models = tmp_path / "models"
-    version = (models_dir / CURRENT).read_text().strip()
-    shutil.copytree(models_dir / version, models / version)
-    point_current(models, version)
+    version = copy_current(models_dir, models)
     engine = Engine.load(models)
     assert engine.reload_if_changed() is False
-
-    # A second version: same files, different name (what a retrain publishes).
-    second = version + "-b"
-    shutil.copytree(models / version, models / second)
-    manifest_path = models / second / "manifest.json"
-    manifest_path.write_text(manifest_path.read_text().replace(f'"version":"{version}"', f'"version":"{second}"'))
+    second = add_version(models, version, version + "-b")  # what a retrain publishes
 
     failures: list[BaseException] = []
     answered = [0]
@@ -153,12 +145,9 @@ def test_reload_swaps_models_while_queries_run(models_dir, tmp_path):
 
 def test_broken_new_model_is_refused_and_the_old_one_kept(models_dir, tmp_path):
     models = tmp_path / "models"
-    version = (models_dir / CURRENT).read_text().strip()
-    shutil.copytree(models_dir / version, models / version)
-    point_current(models, version)
+    version = copy_current(models_dir, models)
     engine = Engine.load(models)
-    broken = "29990101T000000000Z"
-    shutil.copytree(models / version, models / broken)
+    broken = add_version(models, version, "29990101T000000000Z")
     vectors = models / broken / "film_vectors.npy"
     data = bytearray(vectors.read_bytes())
     data[-1] ^= 0xFF
