@@ -201,7 +201,11 @@ class Engine:
         return state.film(match.id), match
 
     def film(self, film_id: int) -> Film:
-        return self._state.film(film_id)
+        """The film with this id; IndexError when the loaded model has no such id (e.g. a button from an older one)."""
+        state = self._state
+        if not 0 <= int(film_id) < len(state.titles):
+            raise IndexError(f"no film {film_id} in model {self.version}")
+        return state.film(int(film_id))
 
     def namesakes(self, film_id: int, limit: int = 4) -> list[Film]:
         """Other films with the same title (remakes, unrelated films), best known first: for 'not this one?'."""

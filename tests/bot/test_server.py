@@ -109,9 +109,7 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
 
 
 def test_a_newly_published_model_is_picked_up_without_a_restart(models_dir, tmp_path):
-    models = tmp_path / "models"
-    version = copy_current(models_dir, models)
-    engine = Engine.load(models)
+    models, version, engine = own_models(models_dir, tmp_path)
 
     async def body():
         async with running_bot(engine, reload_every=0.1) as bot:
@@ -129,9 +127,7 @@ def test_a_newly_published_model_is_picked_up_without_a_restart(models_dir, tmp_
 
 
 def test_a_redis_announcement_reloads_at_once(models_dir, tmp_path):
-    models = tmp_path / "models"
-    version = copy_current(models_dir, models)
-    engine = Engine.load(models)
+    models, version, engine = own_models(models_dir, tmp_path)
 
     async def body():
         async with running_bot(engine, reload_every=600) as bot:  # polling too slow to matter here
@@ -141,19 +137,13 @@ def test_a_redis_announcement_reloads_at_once(models_dir, tmp_path):
             publisher = aioredis.from_url("redis://127.0.0.1:6379/0")
             assert await publisher.publish(RELOAD_CHANNEL, second) >= 1
             await publisher.aclose()
-            for _ in range(100):
-                if engine.version == second:
-                    break
-                await asyncio.sleep(0.02)
-            assert engine.version == second
+            await until_serving(engine, second)
 
     run(body())
 
 
 def test_requests_keep_being_answered_while_the_model_swaps(models_dir, tmp_path):
-    models = tmp_path / "models"
-    version = copy_current(models_dir, models)
-    engine = Engine.load(models)
+    models, version, engine = own_models(models_dir, tmp_path)
     second = add_version(models, version, version + "-swap")
 
     async def body():
@@ -170,10 +160,22 @@ def test_requests_keep_being_answered_while_the_model_swaps(models_dir, tmp_path
             replies = await bot.stub.wait_for_responses(len(titles))
             bad = [r["text"] for r in replies if "Films like" not in str(r["blocks"][0])]
             assert not bad, bad
-            for _ in range(100):
-                if engine.version == second:
-                    break
-                await asyncio.sleep(0.02)
-            assert engine.version == second
+            await until_serving(engine, second)
 
     run(body())
+
+
+def own_models(models_dir, tmp_path):
+    """A copy of the trained model this test may replace, and an engine on it: (models dir, version, engine)."""
+    models = tmp_path / "models"
+    version = copy_current(models_dir, models)
+    return models, version, Engine.load(models)
+
+
+async def until_serving(engine, version: str, timeout: float = 2.0) -> None:
+    """Wait until the engine serves `version`; fail after `timeout` seconds."""
+    for _ in range(int(timeout / 0.02)):
+        if engine.version == version:
+            return
+        await asyncio.sleep(0.02)
+    assert engine.version == version

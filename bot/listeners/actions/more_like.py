@@ -7,6 +7,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
+from bot.listeners.actions.common import film_from_value
 from bot.services import Services
 from engine.engine import MAX_K
 
@@ -14,12 +15,11 @@ from engine.engine import MAX_K
 async def more_like(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    try:
-        film_id, offset = (int(part) for part in action["value"].split(":"))
-        film = services.engine.film(film_id)
-    except (KeyError, ValueError, IndexError):
-        await respond(**blocks.plain("That button is from an older model; ask again with `/movielike <title>`."), replace_original=False)
+    film_id, _, offset_text = action.get("value", "").partition(":")
+    film = await film_from_value(services, film_id, respond)
+    if film is None:
         return
+    offset = int(offset_text) if offset_text.isdigit() else 0
     if offset + blocks.SUGGESTIONS_PER_PAGE > MAX_K:
         await respond(**blocks.plain("That's as far as I go for this film; try another title."), replace_original=False)
         return

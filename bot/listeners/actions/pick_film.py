@@ -7,16 +7,15 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
+from bot.listeners.actions.common import film_from_value
 from bot.services import Services
 
 
 async def pick_film(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    try:
-        film = services.engine.film(int(action["value"]))
-    except (KeyError, ValueError, IndexError):
-        await respond(**blocks.plain("That button is from an older model; ask again with `/movielike <title>`."))
+    film = await film_from_value(services, action.get("value", ""), respond, replace_original=True)
+    if film is None:
         return
     suggestions = await services.run(services.engine.similar, film.id, blocks.SUGGESTIONS_PER_PAGE)
     await respond(**blocks.similar_message(film, suggestions), replace_original=True)

@@ -7,6 +7,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
+from bot.listeners.actions.common import film_from_value, who
 from bot.services import Services
 from engine.engine import film_label
 from engine.state import DISLIKE, LIKE
@@ -16,13 +17,10 @@ from engine.store import StoreUnavailable
 async def _rate(value: int, ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    try:
-        film = services.engine.film(int(action["value"]))
-    except (KeyError, ValueError, IndexError):
-        await respond(**blocks.plain("That button is from an older model; ask again with `/movielike <title>`."), replace_original=False)
+    film = await film_from_value(services, action.get("value", ""), respond)
+    if film is None:
         return
-    team = (body.get("team") or {}).get("id", "")
-    user = (body.get("user") or {}).get("id", "")
+    team, user = who(body)
     try:
         await services.store.rate(team, user, film.id, value)
     except StoreUnavailable:

@@ -7,25 +7,21 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
+from bot.listeners.actions.common import film_from_value, who
 from bot.services import Services
 from engine.engine import film_label
 from engine.store import StoreUnavailable
 
 
-def _who(body: dict) -> tuple[str, str]:
-    return (body.get("team") or {}).get("id", ""), (body.get("user") or {}).get("id", "")
-
-
 async def unrate(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    team, user = _who(body)
-    try:
-        film = services.engine.film(int(action["value"]))
-        await services.store.unrate(team, user, film.id)
-    except (KeyError, ValueError, IndexError):
-        await respond(**blocks.plain("That button is from an older model."), replace_original=False)
+    team, user = who(body)
+    film = await film_from_value(services, action.get("value", ""), respond)
+    if film is None:
         return
+    try:
+        await services.store.unrate(team, user, film.id)
     except StoreUnavailable:
         await respond(**blocks.plain("I couldn't save that, please try again."), replace_original=False)
         return
@@ -36,7 +32,7 @@ async def unrate(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond,
 async def forget_confirm(ack: AsyncAck, body: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    team, user = _who(body)
+    team, user = who(body)
     try:
         await services.store.forget(team, user)
     except StoreUnavailable:

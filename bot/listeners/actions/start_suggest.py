@@ -8,6 +8,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks
+from bot.listeners.actions.common import who
 from bot.services import Services
 from bot.suggest import post_suggestion
 from engine.store import StoreUnavailable
@@ -17,8 +18,7 @@ async def start_suggest(ack: AsyncAck, body: dict, respond: AsyncRespond, client
                         logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    team = (body.get("team") or {}).get("id", "")
-    user = (body.get("user") or {}).get("id", "")
+    team, user = who(body)
     try:
         await post_suggestion(services, client, team, user)
     except StoreUnavailable:
