@@ -10,7 +10,7 @@ export MOVIELIKE_DATA MOVIELIKE_MODELS
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 DEMO_EPOCHS ?= 20
 
-.PHONY: install demo test train data bench clean
+.PHONY: install demo test train data bench evaluate report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,8 @@ demo: train
 	@echo; $(BIN)/movielike similar "star wars" -k 5
 	@echo; $(BIN)/movielike similar "blade runer" -k 3
 	@echo; $(BIN)/movielike about "George Lucas" -k 5
+	@echo; $(BIN)/movielike similar "Heat (1995 film)" -k 5 --by links
+	@echo; $(BIN)/movielike similar "Heat (1995 film)" -k 5 --by ratings
 	@echo; $(BIN)/movielike recommend --like "Alien" --like "The Thing (1982 film)" --dislike "Mamma Mia! (film)" -k 5
 
 test: install
@@ -43,6 +45,16 @@ test: install
 
 bench: install
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/recommend.py
+
+# The full recommendation evaluation of the published model (figures in the README), then its pictures.
+evaluate: install
+	mkdir -p var
+	$(BIN)/movielike-train evaluate --json > var/evaluation.json
+	@echo "figures: var/evaluation.json (also stored in the model's manifest)"
+
+report: install
+	$(BIN)/movielike-train report --out var/report --film "Heat (1995 film)"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -4,6 +4,6 @@ Never imports TensorFlow, `bot` or `training`.
 """
 from engine.config import Config
 from engine.engine import Engine, Film, Suggestion
-from engine.errors import BadInput, BundleError, EngineError, NotFound
+from engine.errors import BadInput, BundleError, EngineError, NoRatingsView, NotFound
 
-__all__ = ["BadInput", "BundleError", "Config", "Engine", "EngineError", "Film", "NotFound", "Suggestion"]
+__all__ = ["BadInput", "BundleError", "Config", "Engine", "EngineError", "Film", "NoRatingsView", "NotFound", "Suggestion"]

@@ -12,6 +12,10 @@ models/
   <version>/aliases.json  [[other name, film id], ...]: Wikipedia redirects to films, for title resolution
   <version>/film_neighbours.npy, film_neighbour_scores.npy   each film's 100 nearest films by exact cosine, best
                           first (int32 ids, float32 cosines), computed when publishing
+  <version>/rating_factors.npy, rating_biases.npy, rating_counts.npy   the taste model's film factors (float32,
+                          n_films x manifest ratings.dim), biases and MovieLens rating counts; films with no ratings
+                          carry factors estimated from their link neighbours (count 0). Optional: absent without ratings
+  <version>/ratings.ann   Annoy index (angular) over the factors of the films with ratings
 """
 from __future__ import annotations
 
@@ -42,6 +46,7 @@ FILES = (
     "film_neighbour_scores.npy",
 )
 OPTIONAL_FILES = ("aliases.json",)  # added after format 1 shipped: absent in older bundles, checked when listed
+RATING_FILES = ("rating_factors.npy", "rating_biases.npy", "rating_counts.npy", "ratings.ann")  # all or none
 RELOAD_CHANNEL = "movielike:models"  # the trainer publishes a new version's name here; bots reload at once
 NEIGHBOURS = 100  # exact nearest films stored per film: similar() for a known film is then a lookup
 
@@ -63,6 +68,18 @@ def current_version(models_dir: Path) -> str | None:
 
 
 @dataclass
+class RatingArrays:
+    """The ratings view's arrays (row i = film id i) and the fold-in weights the taste model was trained with."""
+
+    factors: np.ndarray
+    biases: np.ndarray
+    counts: np.ndarray
+    alpha: float
+    fold_in_l2: float
+    index: AnnoyIndex
+
+
+@dataclass
 class Bundle:
     """A loaded, verified bundle. Vectors and Annoy indexes are memory-mapped, so processes share their pages."""
 
@@ -80,6 +97,7 @@ class Bundle:
     neighbours: np.ndarray
     neighbour_scores: np.ndarray
     aliases: list
+    ratings: RatingArrays | None = None
 
     @property
     def version(self) -> str:
@@ -105,7 +123,11 @@ def verify(path: Path) -> dict:
             "Retrain with this version's `movielike-train train`, or upgrade movielike."
         )
     listed = manifest.get("files", {})
-    for name in FILES + tuple(name for name in OPTIONAL_FILES if name in listed):
+    has_ratings = any(name in listed for name in RATING_FILES)
+    if has_ratings and "ratings" not in manifest:
+        raise BundleError(f"{path}: the manifest lists rating files but no ratings section; the bundle is incomplete. Retrain.")
+    wanted = FILES + tuple(name for name in OPTIONAL_FILES if name in listed) + (RATING_FILES if has_ratings else ())
+    for name in wanted:
         if name not in listed:
             raise BundleError(f"{path}: the manifest does not list {name}; the bundle is incomplete. Retrain.")
         file_path = path / name
@@ -141,6 +163,23 @@ def load_bundle(path: Path) -> Bundle:
         neighbours=np.asarray(np.load(path / "film_neighbours.npy", mmap_mode="r")),
         neighbour_scores=np.asarray(np.load(path / "film_neighbour_scores.npy", mmap_mode="r")),
         aliases=json.loads((path / "aliases.json").read_text()) if "aliases.json" in manifest["files"] else [],
+        ratings=_load_ratings(path, manifest),
+    )
+
+
+def _load_ratings(path: Path, manifest: dict) -> RatingArrays | None:
+    """The ratings view's arrays when the bundle has them (bundles trained without ratings do not)."""
+    if "rating_factors.npy" not in manifest["files"]:
+        return None
+    index = AnnoyIndex(int(manifest["ratings"]["dim"]), "angular")
+    index.load(str(path / "ratings.ann"))
+    return RatingArrays(
+        factors=np.asarray(np.load(path / "rating_factors.npy", mmap_mode="r")),
+        biases=np.load(path / "rating_biases.npy"),
+        counts=np.load(path / "rating_counts.npy"),
+        alpha=float(manifest["ratings"]["alpha"]),
+        fold_in_l2=float(manifest["ratings"]["fold_in_l2"]),
+        index=index,
     )
 
 

@@ -11,7 +11,9 @@ import sys
 from typing import Sequence
 
 from engine import BadInput, BundleError, Config, Engine, NotFound, Suggestion
+from engine.engine import VIEWS
 from engine.engine import film_label as _label
+from engine.errors import NoRatingsView
 from engine.titles import MAX_QUERY_CHARS
 
 EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_MODEL, EXIT_INTERNAL = 1, 2, 3, 4
@@ -30,12 +32,16 @@ def _parser() -> argparse.ArgumentParser:
 
     similar = add("similar", "films like a film", 'movielike similar "Blade Runner"')
     similar.add_argument("title", nargs="+", help="a film title; typos, a year or '(film)' are fine")
+    similar.add_argument("--by", choices=VIEWS, default="both",
+                         help="links: films sharing Wikipedia links; ratings: films liked by the same people; "
+                              "both: the tuned blend (default)")
     about = add("about", "films closest to a person, studio, genre or other linked page", 'movielike about "George Lucas"')
     about.add_argument("page", nargs="+", help="a linked page, e.g. a director or actor")
     recommend = add("recommend", "picks from films you liked and disliked",
                     'movielike recommend --like "Alien" --dislike "Mamma Mia! (film)"')
     recommend.add_argument("--like", action="append", default=[], metavar="TITLE", help="a film you liked (repeatable)")
     recommend.add_argument("--dislike", action="append", default=[], metavar="TITLE", help="a film you disliked (repeatable)")
+    recommend.add_argument("--by", choices=VIEWS, default="both", help="links, ratings or both (default)")
     resolve = commands.add_parser("resolve", help="which film a title means", description="Show which film a title resolves to.")
     resolve.add_argument("title", nargs="+")
     resolve.add_argument("--json", action="store_true")
@@ -88,11 +94,12 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "similar":
         query = _join(args.title)
         film, match = engine.resolve_match(query)
-        results = engine.similar(film.id, k)
+        results = engine.similar(film.id, k, by=args.by)
         heading = f"Films like {_label(film.title, film.year)}" + (f", directed by {film.director}" if film.director else "")
+        heading += {"links": " (by links)", "ratings": " (by ratings)"}.get(args.by, "")
         if match.how == "typo":
             heading += f"  (you typed “{query[:80]}”)"
-        payload = {"query": query, "film": film.__dict__, "matched": match.how}
+        payload = {"query": query, "film": film.__dict__, "matched": match.how, "by": args.by}
     elif args.command == "about":
         query = _join(args.page)
         page = engine.about_page(query)
@@ -103,11 +110,12 @@ def run(args: argparse.Namespace) -> int:
         if not args.like and not args.dislike:
             heading = "Well-known films (rate some with --like/--dislike for personal picks)"
         else:
-            for title in args.like + args.dislike:
-                engine.resolve(title)  # an unknown title is an error here, with suggestions
             heading = "Picks for you"
-        results = engine.recommend(args.like, args.dislike, k)
-        payload = {"likes": args.like, "dislikes": args.dislike}
+        # An unknown title is an error here, with suggestions; a typo resolves to the film it means.
+        likes = [engine.resolve(title).id for title in args.like]
+        dislikes = [engine.resolve(title).id for title in args.dislike]
+        results = engine.recommend(likes, dislikes, k, by=args.by)
+        payload = {"likes": args.like, "dislikes": args.dislike, "by": args.by}
     if args.json:
         print(json.dumps({**payload, "model": engine.version, "results": [r.to_dict() for r in results]}, ensure_ascii=False))
     else:
@@ -121,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         return run(args)
     except NotFound as error:
         return _not_found(error)
+    except NoRatingsView as error:
+        print(f"movielike: {error}", file=sys.stderr)
+        return EXIT_NOT_FOUND
     except BadInput as error:
         print(f"movielike: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -12,17 +12,41 @@ import numpy as np
 
 from engine.bundle import Bundle, current_version, load_current
 from engine.config import Config
-from engine.errors import BundleError, EngineError, NotFound
+from engine.errors import BundleError, EngineError, NoRatingsView, NotFound
 from engine.explain import Explainer, display_link
 from engine.normalize import split_disambiguator, title_key
-from engine.recommend import taste_vector
+from engine.ratings import RatingsView
+from engine.recommend import standardized, taste_vector
 from engine.search import VectorSearch
 from engine.titles import Match, NameIndex, resolve_in
 
 log = logging.getLogger(__name__)
 MAX_K = 100
-POPULARITY_PRIOR = 0.15  # recommend(): how much being well known (popularity in [0, 1]) lifts a pick's cosine
+POPULARITY_PRIOR = 0.15  # recommend(by=links) without a tuned value: how much being well known lifts a cosine
 ABOUT_POPULARITY_PRIOR = 0.3  # about(): people asking about a person expect their known films first
+VIEWS = ("both", "links", "ratings")  # which model similar()/recommend() use: the blend, or one view alone
+RATINGS_POOL = 100  # similar(by=both): the ratings view's nearest films that join the link view's as candidates
+
+
+@dataclass(frozen=True)
+class Blend:
+    """How the views mix; the trainer tunes these on held-out MovieLens users and stores them in the manifest.
+
+    similar: score = (1 - similar) x link cosine + similar x ratings cosine.
+    recommend: score = (1 - recommend) x link score + recommend x taste score (each standardised over the
+    catalogue) + popularity x how well known the film is (popularity in [0, 1]).
+    links_popularity: recommend(by="links") scores cosine + links_popularity x popularity.
+    """
+
+    similar: float = 0.5
+    recommend: float = 0.5
+    popularity: float = 2.0
+    links_popularity: float = POPULARITY_PRIOR
+
+    @classmethod
+    def from_manifest(cls, manifest: dict) -> "Blend":
+        stored = manifest.get("blend") or {}
+        return cls(**{name: float(stored[name]) for name in cls.__dataclass_fields__ if name in stored})
 
 
 @dataclass(frozen=True)
@@ -103,6 +127,12 @@ class _Loaded:
         self.films = VectorSearch(bundle.film_vectors, bundle.film_index, mode, config.annoy_search_k)
         self.links = VectorSearch(bundle.link_vectors, bundle.link_index, mode, config.annoy_search_k)
         self.popular_order = np.argsort(-self.popularity, kind="stable")
+        self.film_vectors = np.asarray(bundle.film_vectors)  # a plain view of the memory map: no per-slice overhead
+        arrays = bundle.ratings
+        self.ratings = None if arrays is None else RatingsView(
+            arrays.factors, arrays.biases, arrays.counts, arrays.alpha, arrays.fold_in_l2,
+            arrays.index if mode == "annoy" else None)
+        self.blend = Blend.from_manifest(bundle.manifest)
 
     def film(self, film_id: int) -> Film:
         return Film(
@@ -149,6 +179,19 @@ class Engine:
 
     def __len__(self) -> int:
         return len(self._state.titles)
+
+    @property
+    def has_ratings(self) -> bool:
+        """Whether the loaded model has the ratings view (it was trained with MovieLens ratings)."""
+        return self._state.ratings is not None
+
+    @property
+    def blend(self) -> Blend:
+        return self._state.blend
+
+    def set_blend(self, blend: Blend) -> None:
+        """Use other blend weights until the next reload (the trainer's tuning and experiments)."""
+        self._state.blend = blend
 
     def reload_if_changed(self) -> bool:
         """Swap to the version CURRENT names if it changed; queries in flight finish on the old one. True if swapped.
@@ -220,21 +263,70 @@ class Engine:
 
     # -- queries ---------------------------------------------------------------------------------------------------
 
-    def similar(self, title_or_id: str | int, k: int = 10, exclude: Iterable[int] = ()) -> list[Suggestion]:
-        """The k films nearest the given one by cosine, best first, never the film itself; `why` names shared links.
+    def similar(
+        self, title_or_id: str | int, k: int = 10, exclude: Iterable[int] = (), by: str = "both"
+    ) -> list[Suggestion]:
+        """The k films most like the given one, best first, never the film itself; `why` names shared links.
 
-        Reads the exact neighbours stored in the bundle; searches only when `k` plus `exclude` go deeper than them.
+        `by="links"`: cosine in the link model (the exact neighbours stored in the bundle). `by="ratings"`: cosine
+        of the ratings model's factors (liked by the same people); NoRatingsView for a film MovieLens never rated.
+        `by="both"` (default): the two cosines blended by the tuned weight (0 as the ratings cosine of a film nobody
+        rated); links alone when the film itself has no ratings.
         """
         state = self._state
         k = _clamp(k)
+        view = _view(by)
         film_id = self._film_id(state, title_or_id)
         skip = {film_id, *(int(i) for i in exclude)}
+        ratings = state.ratings
+        if view == "ratings":
+            self._need_ratings(state, film_id)
+            ids, scores = ratings.neighbours(film_id, k, skip)
+            return [state.suggestion(i, s, self._why_ratings(state, film_id, i)) for i, s in zip(ids.tolist(), scores.tolist())]
+        if view == "links" or ratings is None or not ratings.has_ratings(film_id) or state.blend.similar <= 0:
+            return self._similar_by_links(state, film_id, k, skip)
+        link_ids = state.bundle.neighbours[film_id]
+        rating_ids, _ = ratings.neighbours(film_id, RATINGS_POOL, skip)
+        candidates = np.array([i for i in dict.fromkeys([*link_ids.tolist(), *rating_ids.tolist()]) if i not in skip])
+        vectors = state.bundle.film_vectors
+        link_cosine = vectors[candidates] @ vectors[film_id]
+        rating_cosine = ratings.cosine(film_id, candidates)  # 0 for a film nobody rated: no evidence either way
+        weight = state.blend.similar
+        scores = (1 - weight) * link_cosine + weight * rating_cosine
+        order = np.argsort(-scores, kind="stable")[:k]
+        if len(order) < k:
+            return self._similar_by_links(state, film_id, k, skip)
+        liked_alike = set(rating_ids[:k].tolist())
+        results = []
+        for position in order:
+            other = int(candidates[position])
+            why = state.explainer.why(film_id, other)
+            if other in liked_alike:
+                why = f"{why} · liked by the same people" if why else "liked by the same people"
+            results.append(state.suggestion(other, scores[position], why))
+        return results
+
+    def _similar_by_links(self, state: _Loaded, film_id: int, k: int, skip: set[int]) -> list[Suggestion]:
+        """Reads the exact neighbours stored in the bundle; searches only when `k` plus `skip` go deeper than them."""
         ids, scores = state.bundle.neighbours[film_id], state.bundle.neighbour_scores[film_id]
         kept = [(i, s) for i, s in zip(ids.tolist(), scores.tolist()) if i not in skip]
         if len(kept) < k:  # deeper than the stored neighbours: search
             found, found_scores = state.films.nearest(state.bundle.film_vectors[film_id], k, exclude=skip)
             kept = list(zip(found.tolist(), found_scores.tolist()))
         return [state.suggestion(i, s, state.explainer.why(film_id, i)) for i, s in kept[:k]]
+
+    def _need_ratings(self, state: _Loaded, film_id: int) -> None:
+        if state.ratings is None:
+            raise NoRatingsView("This model was trained without MovieLens ratings, so there is no ratings view: "
+                                "use the links view, or retrain with --ratings.")
+        if not state.ratings.has_ratings(film_id):
+            label = film_label(state.titles[film_id], state.years[film_id])
+            raise NoRatingsView(f"{label} has no MovieLens ratings, so there is no ratings view of it: "
+                                "try the links view (--by links).")
+
+    def _why_ratings(self, state: _Loaded, film_id: int, other: int) -> str:
+        shared = state.explainer.why(film_id, other, limit=2)
+        return "liked by the same people" + (f" · {shared}" if shared else "")
 
     def about(self, link_text: str, k: int = 10) -> list[Suggestion]:
         """Films nearest a linked page's vector (a person, studio, genre, place...), best first.
@@ -273,58 +365,106 @@ class Engine:
         dislikes: Sequence[str | int] = (),
         k: int = 10,
         exclude: Iterable[str | int] = (),
+        by: str = "both",
     ) -> list[Suggestion]:
         """Picks for someone who liked `likes` and disliked `dislikes` (titles or ids); unknown titles are skipped.
 
-        Likes and dislikes: a linear classifier's direction; likes only: their centroid's neighbourhood; nothing
-        liked: well-known films, kept away from the disliked ones. Rated and excluded films never come back.
-        Scores are the cosine to the taste direction plus POPULARITY_PRIOR x popularity, best first.
+        Links view: a linear classifier's direction in the link model (the likes' centroid with likes only), scored
+        by cosine plus POPULARITY_PRIOR x popularity. Ratings view: the user's vector folded in from their ratings in
+        closed form, scored by predicted stars. Both (default): the two standardised and blended by tuned weights.
+        Nothing liked: well-known films, kept away from the disliked ones. Rated and excluded films never come back.
         """
         state = self._state
         k = _clamp(k)
+        view = _view(by)
         liked = self._known_ids(state, likes)
-        disliked = [i for i in self._known_ids(state, dislikes) if i not in set(liked)]
-        skip = set(liked) | set(disliked) | set(self._known_ids(state, exclude))
-        vectors = state.bundle.film_vectors
+        liked_set = set(liked)
+        disliked = [i for i in self._known_ids(state, dislikes) if i not in liked_set]
+        skip = liked_set | set(disliked) | set(self._known_ids(state, exclude))
+        vectors = state.film_vectors
         direction = taste_vector(vectors[liked], vectors[disliked])
+        ratings = state.ratings
+        if view == "ratings" and ratings is None:
+            raise NoRatingsView("This model was trained without MovieLens ratings, so there is no ratings view: "
+                                "use the links view, or retrain with --ratings.")
+        if view == "links" or ratings is None:
+            if direction is None:
+                return self._popular(state, k, skip, vectors[disliked])
+            ids, scores = self._lifted(state, direction, k, skip, state.blend.links_popularity, everywhere=True)
+            return self._picks(state, liked, ids, scores, 0.0)
+        predicted = ratings.predicted(ratings.fold_in(liked, disliked))
         if direction is None:
-            return self._popular(state, k, skip, vectors[disliked])
-        ids, scores = self._lifted(state, direction, k, skip)
-        like_matrix = vectors[liked]
+            return self._popular(state, k, skip, vectors[disliked], standardized(predicted))
+        blend = state.blend
+        weight = 1.0 if view == "ratings" else blend.recommend
+        scores = weight * standardized(predicted) + blend.popularity * state.popularity
+        if weight < 1:
+            scores += (1 - weight) * standardized(vectors @ direction)
+        ids = _top(scores, k, skip)
+        return self._picks(state, liked, ids, scores[ids], weight)
+
+    def _picks(self, state: _Loaded, liked: list[int], ids: np.ndarray, scores: np.ndarray, rating_weight: float
+               ) -> list[Suggestion]:
+        """Suggestions saying 'like <the liked film closest to each>: <links they share>', closeness blended like
+        the scores (one matrix product for all picks)."""
+        closeness = state.film_vectors[liked] @ state.film_vectors[ids].T
+        ratings = state.ratings
+        if rating_weight > 0 and ratings is not None:
+            rated = ratings.rated[ids]
+            by_ratings = ratings.unit[liked] @ ratings.unit[ids].T
+            closeness = np.where(rated, (1 - rating_weight) * closeness + rating_weight * by_ratings, closeness)
         results = []
-        for film_id, score in zip(ids, scores):
-            closest_like = liked[int(np.argmax(like_matrix @ vectors[film_id]))]
-            shared = state.explainer.why(closest_like, int(film_id))
-            liked_label = film_label(state.titles[closest_like], state.years[closest_like])
-            why = f"like {liked_label}" + (f": {shared}" if shared else "")
-            results.append(state.suggestion(int(film_id), score, why))
+        for column, (film_id, score) in enumerate(zip(ids.tolist(), np.asarray(scores).tolist())):
+            closest = liked[int(np.argmax(closeness[:, column]))]
+            shared = state.explainer.why(closest, film_id)
+            why = f"like {film_label(state.titles[closest], state.years[closest])}" + (f": {shared}" if shared else "")
+            results.append(state.suggestion(film_id, score, why))
         return results
 
     # -- helpers ---------------------------------------------------------------------------------------------------
 
     def _known_ids(self, state: _Loaded, items: Iterable[str | int]) -> list[int]:
+        """Film ids of ratings given as ids or exact titles (no typo guessing: a rating names its film exactly)."""
         ids: list[int] = []
+        n_films = len(state.titles)
         for item in items:
+            if isinstance(item, (int, np.integer)) and not isinstance(item, bool) and 0 <= item < n_films:
+                ids.append(int(item))  # the common case (stored ratings): no title matching
+                continue
             try:
-                ids.append(self._film_id(state, item))
+                ids.append(self._match(state, item, typos=False).id)
             except (EngineError, ValueError) as error:  # an unusable rating is skipped, not fatal
                 log.debug("recommend: skipping %r: %s", item, error)
         return list(dict.fromkeys(ids))
 
     def _lifted(
-        self, state: _Loaded, query: np.ndarray, k: int, skip: set[int], prior: float = POPULARITY_PRIOR
+        self, state: _Loaded, query: np.ndarray, k: int, skip: set[int], prior: float = POPULARITY_PRIOR,
+        everywhere: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The k best films near `query` once being well known lifts each cosine a little (from a deeper search)."""
+        """The k best films near `query` once being well known lifts each cosine by prior x popularity.
+
+        Re-ranks a deeper search; `everywhere` scores the whole catalogue instead (exact mode), for a strong prior
+        that may lift a well-known film from far away.
+        """
+        if everywhere and state.films.mode == "exact":
+            lifted = state.films.vectors @ np.asarray(query, dtype=np.float32) + prior * state.popularity
+            ids = _top(lifted, k, skip)
+            return ids, lifted[ids]
         ids, scores = state.films.nearest(query, k * 5 + 20, exclude=skip)
         lifted = scores + prior * state.popularity[ids]
         order = np.argsort(-lifted, kind="stable")[:k]
         return ids[order], lifted[order]
 
-    def _popular(self, state: _Loaded, k: int, skip: set[int], disliked: np.ndarray) -> list[Suggestion]:
+    def _popular(
+        self, state: _Loaded, k: int, skip: set[int], disliked: np.ndarray, predicted: np.ndarray | None = None
+    ) -> list[Suggestion]:
+        """Well-known films for someone with no likes: away from the disliked ones, nudged by predicted stars."""
         pool = [int(i) for i in state.popular_order[: k * 10 + len(skip)] if int(i) not in skip]
         scores = state.popularity[pool].copy()
         if len(disliked):
-            scores -= 0.5 * np.clip(state.bundle.film_vectors[pool] @ np.asarray(disliked).T, 0, None).max(axis=1)
+            scores -= 0.5 * np.clip(state.film_vectors[pool] @ np.asarray(disliked).T, 0, None).max(axis=1)
+        if predicted is not None:
+            scores += 0.1 * predicted[pool]
         order = np.argsort(-scores, kind="stable")[:k]
         return [state.suggestion(pool[i], state.popularity[pool[i]], "one of the best-known films") for i in order]
 
@@ -336,6 +476,20 @@ class Engine:
         scores = state.bundle.link_vectors[links] @ state.bundle.link_vectors[link_id]
         best = links[np.argsort(-scores)[:3]]
         return " · ".join(display_link(state.bundle.link_titles[i]) for i in best)
+
+
+def _view(by: str) -> str:
+    if by not in VIEWS:
+        raise ValueError(f"by must be one of {', '.join(VIEWS)}, got {by!r}")
+    return by
+
+
+def _top(scores: np.ndarray, k: int, skip: set[int]) -> np.ndarray:
+    """Ids of the k highest scores, best first, none of them in `skip`."""
+    want = min(k + len(skip), len(scores))
+    top = np.argpartition(scores, len(scores) - want)[-want:] if want < len(scores) else np.arange(len(scores))
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return np.array([i for i in top.tolist() if i not in skip][:k], dtype=np.int64)
 
 
 def _clamp(k: int) -> int:

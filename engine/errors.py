@@ -26,3 +26,7 @@ class NotFound(EngineError):
 
 class BundleError(EngineError):
     """The model bundle is missing, from an unknown format, or does not match its manifest."""
+
+
+class NoRatingsView(EngineError):
+    """A ratings-view query for a film MovieLens never rated, or on a model trained without ratings."""

@@ -9,12 +9,12 @@ def logistic_direction(liked: np.ndarray, disliked: np.ndarray, l2: float = 1.0,
 
     Returns a unit vector: films scoring high along it look like the liked ones and unlike the disliked ones.
     """
-    x = np.vstack([liked, disliked]).astype(np.float64)
-    y = np.concatenate([np.ones(len(liked)), np.zeros(len(disliked))])
-    x = np.hstack([x, np.ones((len(x), 1))])  # bias column
-    w = np.zeros(x.shape[1])
+    x = np.vstack([liked, disliked]).astype(np.float32)  # float32 halves the cost; the weights need no more
+    y = np.concatenate([np.ones(len(liked)), np.zeros(len(disliked))]).astype(np.float32)
+    x = np.hstack([x, np.ones((len(x), 1), dtype=np.float32)])  # bias column
+    w = np.zeros(x.shape[1], dtype=np.float32)
     w[:-1] = liked.mean(axis=0) - disliked.mean(axis=0)
-    penalty = np.full(x.shape[1], l2)
+    penalty = np.full(x.shape[1], l2, dtype=np.float32)
     penalty[-1] = 1e-6
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-(x @ w)))
@@ -22,7 +22,7 @@ def logistic_direction(liked: np.ndarray, disliked: np.ndarray, l2: float = 1.0,
         hessian = (x.T * (p * (1 - p))) @ x + np.diag(penalty)
         step = np.linalg.solve(hessian, gradient)
         w -= step
-        if np.abs(step).max() < 1e-6:
+        if np.abs(step).max() < 1e-4:
             break
     direction = w[:-1]
     norm = np.linalg.norm(direction)
@@ -39,3 +39,10 @@ def taste_vector(liked: np.ndarray, disliked: np.ndarray) -> np.ndarray | None:
         norm = np.linalg.norm(centroid)
         return (centroid / norm).astype(np.float32) if norm > 0 else None
     return logistic_direction(liked, disliked)
+
+
+def standardized(scores: np.ndarray) -> np.ndarray:
+    """Scores shifted and scaled to mean 0 and standard deviation 1, so two views' scores can be added."""
+    scores = np.asarray(scores, dtype=np.float32)
+    spread = float(scores.std())
+    return (scores - scores.mean()) / spread if spread > 0 else np.zeros_like(scores)

@@ -13,12 +13,15 @@ from training.run import GUARDED_METRICS
 EXIT_GUARD = 3
 
 
+def _default_ratings(config: Config) -> Path:
+    return config.data_dir / "movielens" / "ml-latest-small" / "ratings.csv"
+
+
 def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> None:
     default_films = config.data_dir / "films" / "films.ndjson"
     parser.add_argument("--films", type=Path, default=default_films, help=f"films file (default {default_films})")
-    default_ratings = config.data_dir / "movielens" / "ml-latest-small" / "ratings.csv"
-    parser.add_argument("--ratings", type=Path, default=default_ratings,
-                       help="MovieLens ratings.csv, used to tell well-known films (default: under MOVIELIKE_DATA, if there)")
+    parser.add_argument("--ratings", type=Path, default=_default_ratings(config),
+                       help="MovieLens ratings.csv: the ratings view and well-known films (default: under MOVIELIKE_DATA, if there)")
     parser.add_argument("--models", type=Path, default=config.models_dir, help=f"where bundles go (default {config.models_dir})")
     parser.add_argument("--epochs", type=int, default=None, help="passes over the pairs (default 20)")
     parser.add_argument("--dim", type=int, default=None, help="vector size (default 128)")
@@ -32,6 +35,13 @@ def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> Non
     parser.add_argument("--mixed-precision", action="store_true", help="float16 compute on a GPU")
     parser.add_argument("--cpu", action="store_true", help="train on the CPU even when GPUs are present")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-evaluate", action="store_true",
+                        help="skip the recommendation evaluation (faster; the blend keeps its default weights)")
+
+
+def _add_bundle_arguments(parser: argparse.ArgumentParser, config: Config) -> None:
+    parser.add_argument("--models", type=Path, default=config.models_dir,
+                        help=f"where the published model is (default {config.models_dir})")
 
 
 def _parser(config: Config) -> argparse.ArgumentParser:
@@ -72,6 +82,22 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     dump.add_argument("--site", default="https://dumps.wikimedia.org", help="the dump site or a mirror")
     dump.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    evaluate = commands.add_parser("evaluate", help="measure the published model's recommendations", description=(
+        "Simulate Slack users from MovieLens (users with >= 10 ratings >= 4; a random 20%% of their likes hidden), "
+        "train the taste model without the hidden likes, and score recommend() and similar() by Recall@10 and "
+        "NDCG@10 next to most popular, item-kNN and EASE. Stores the figures in the model's manifest."))
+    _add_bundle_arguments(evaluate, config)
+    evaluate.add_argument("--ratings", type=Path, default=_default_ratings(config), help="MovieLens ratings.csv")
+    evaluate.add_argument("--max-users", type=int, default=None, help="evaluate on at most this many users (faster)")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON on stdout")
+
+    report = commands.add_parser("report", help="pictures of the published model (PNG)", description=(
+        "Write PNGs: the first principal components of the taste model's film factors with titles, the training "
+        "curves, and a 2-D map of one film's neighbourhood."))
+    _add_bundle_arguments(report, config)
+    report.add_argument("--out", type=Path, default=Path("var/report"), help="folder for the PNGs (default var/report)")
+    report.add_argument("--film", default=None, help="the film whose neighbourhood to map (default: the best known)")
+
     fetch = commands.add_parser("fetch-data", help="download the public films and MovieLens data, verified", description=(
         "Download MovieLens ml-latest-small (GroupLens) and the Deep Learning Cookbook's wp_movies_10k.ndjson, "
         "verify their checksums and lay them out as MOVIELIKE_DATA expects."))
@@ -101,7 +127,8 @@ def _train(args: argparse.Namespace, config: Config, guarded: bool = False) -> i
     tolerance = None if not guarded or args.force else args.tolerance
     try:
         run = train_and_publish(args.films, args.models, params, args.min_films, ratings, args.trees,
-                                config.keep_versions, progress=not args.quiet, guard_tolerance=tolerance)
+                                config.keep_versions, progress=not args.quiet, guard_tolerance=tolerance,
+                                evaluate=not args.no_evaluate)
     except ValueError as error:
         print(f"movielike-train: {error}", file=sys.stderr)
         return 1
@@ -145,6 +172,54 @@ def _download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _current_bundle(models: Path) -> Path | None:
+    from engine.bundle import current_version
+
+    version = current_version(models)
+    if version is None:
+        print(f"movielike-train: no model published in {models}. Train one with `movielike-train train`.", file=sys.stderr)
+        return None
+    return models / version
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from training.publish import update_manifest
+    from training.recommend_eval import evaluate_recommendations
+
+    bundle = _current_bundle(args.models)
+    if bundle is None:
+        return 3
+    if not args.ratings.is_file():
+        print(f"movielike-train: no ratings file at {args.ratings}. Pass --ratings PATH or set MOVIELIKE_DATA.", file=sys.stderr)
+        return 2
+    if args.max_users is not None and args.max_users < 2:
+        print("movielike-train: --max-users must be at least 2 (half tune, half are scored).", file=sys.stderr)
+        return 2
+    figures = evaluate_recommendations(bundle, args.ratings, max_users=args.max_users)
+    update_manifest(bundle, {"evaluation": figures})
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from training.plots import write_report
+
+    bundle = _current_bundle(args.models)
+    if bundle is None:
+        return 3
+    try:
+        paths = write_report(bundle, args.out, args.film)
+    except ValueError as error:
+        print(f"movielike-train: {error}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
 def _fetch(args: argparse.Namespace) -> int:
     from training.download import DownloadError, fetch_all
 
@@ -175,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
             return _extract(args)
         if args.command == "download":
             return _download(args)
+        if args.command == "evaluate":
+            return _evaluate(args)
+        if args.command == "report":
+            return _report(args)
         return _fetch(args)
     except KeyboardInterrupt:
         print("movielike-train: interrupted; nothing was published or left half-written.", file=sys.stderr)

@@ -24,10 +24,19 @@ def rating_counts(ratings_csv: str | Path) -> Counter:
 
 def popularity(films: list[FilmRecord], ratings: Counter | None = None) -> np.ndarray:
     """0.8 x log rating count + 0.2 x log link count, each scaled to [0, 1] (links alone without ratings)."""
-    links = np.log1p([len(f.links) for f in films])
-    links = links / max(links.max(), 1e-9)
+    link_counts = np.array([len(f.links) for f in films])
     if not ratings:
+        return popularity_from_counts(link_counts, None)
+    return popularity_from_counts(
+        link_counts, np.array([ratings.get(f.movielens_id, 0) if f.movielens_id is not None else 0 for f in films]))
+
+
+def popularity_from_counts(link_counts: np.ndarray, rating_counts: np.ndarray | None) -> np.ndarray:
+    """The same blend from per-film counts (the evaluation recomputes it without the ratings it hides)."""
+    links = np.log1p(np.asarray(link_counts, dtype=np.float64))
+    links = links / max(links.max(), 1e-9)
+    if rating_counts is None or not np.asarray(rating_counts).any():
         return links.astype(np.float32)
-    rated = np.log1p([ratings.get(f.movielens_id, 0) if f.movielens_id is not None else 0 for f in films])
+    rated = np.log1p(np.asarray(rating_counts, dtype=np.float64))
     rated = rated / max(rated.max(), 1e-9)
     return (0.8 * rated + 0.2 * links).astype(np.float32)

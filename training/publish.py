@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 from annoy import AnnoyIndex
 
-from engine.bundle import CURRENT, FILES, FORMAT, MANIFEST, NEIGHBOURS, OPTIONAL_FILES, current_version, sha256_of
+from engine.bundle import (CURRENT, FILES, FORMAT, MANIFEST, NEIGHBOURS, OPTIONAL_FILES, RATING_FILES, current_version,
+                           sha256_of)
 from training.dataset import LinkDataset
+from training.ratings_export import RatingsExport, impute_unrated, write_rating_files
 
 
 def build_annoy(vectors: np.ndarray, path: Path, n_trees: int, seed: int = 42) -> None:
@@ -73,8 +75,14 @@ def publish_bundle(
     n_trees: int = 100,
     keep: int = 3,
     aliases: list[tuple[str, str]] = (),
+    ratings: RatingsExport | None = None,
+    activate: bool = True,
 ) -> Path:
-    """Write every file of a bundle, then publish it as CURRENT. Returns the new bundle's directory."""
+    """Write every file of a bundle, then publish it as CURRENT. Returns the new bundle's directory.
+
+    `ratings` adds the ratings view (films MovieLens never rated get factors from their link neighbours).
+    `activate=False` leaves CURRENT alone, for a caller that evaluates the bundle first and then calls `activate`.
+    """
     if film_vectors.shape[0] != dataset.n_films or link_vectors.shape[0] != dataset.n_model_links:
         raise ValueError(
             f"vectors do not fit the dataset: films {film_vectors.shape} for {dataset.n_films} films, "
@@ -95,6 +103,11 @@ def publish_bundle(
         neighbours, neighbour_scores = exact_neighbours(film_vectors.astype(np.float32))
         np.save(staging / "film_neighbours.npy", neighbours)
         np.save(staging / "film_neighbour_scores.npy", neighbour_scores)
+        names = FILES + OPTIONAL_FILES
+        if ratings is not None:
+            ratings_section = write_rating_files(staging, impute_unrated(ratings, neighbours, neighbour_scores))
+            manifest_extra = {**manifest_extra, "ratings": {**manifest_extra.get("ratings", {}), **ratings_section}}
+            names += RATING_FILES
         _write_json(staging / "films.json", _catalogue(dataset))
         _write_json(staging / "links.json", dataset.link_titles)
         film_ids = {film.title: i for i, film in enumerate(dataset.films)}
@@ -116,7 +129,7 @@ def publish_bundle(
             },
             **manifest_extra,
             "files": {name: {"sha256": sha256_of(staging / name), "bytes": (staging / name).stat().st_size}
-                      for name in FILES + OPTIONAL_FILES},
+                      for name in names},
         }
         _write_json(staging / MANIFEST, manifest)
         os.chmod(staging, 0o755)
@@ -125,9 +138,30 @@ def publish_bundle(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if activate:
+        activate_version(models_dir, version, keep)
+    return final
+
+
+def activate_version(models_dir: Path, version: str, keep: int = 3) -> None:
+    """Make a written bundle the live one (CURRENT) and delete old versions beyond `keep`."""
     point_current(models_dir, version)
     prune(models_dir, keep)
-    return final
+
+
+def update_manifest(bundle_dir: Path, changes: dict) -> dict:
+    """Merge `changes` into a bundle's manifest, atomically (temporary file, then rename). Returns the new manifest.
+
+    The manifest lists the other files' checksums and is not listed itself, so evaluation results can be added later.
+    """
+    path = Path(bundle_dir) / MANIFEST
+    manifest = {**json.loads(path.read_text()), **changes}
+    handle, temporary = tempfile.mkstemp(prefix=".manifest-", dir=bundle_dir)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(manifest, out, ensure_ascii=False, separators=(",", ":"))
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+    return manifest
 
 
 def point_current(models_dir: Path, version: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import resource
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from engine.bundle import sha256_of
 from training.dataset import build_dataset
 from training.films import read_films, read_redirects
 from training.popularity import popularity, rating_counts
-from training.publish import publish_bundle
+from training.publish import activate_version, publish_bundle, update_manifest
 from training.report import evaluate_model, format_metrics
 from training.train import TrainParams, train_link_model
 
@@ -27,7 +28,7 @@ class TrainRun:
     refused: str | None = None  # the guard's report when it refused
 
 
-GUARDED_METRICS = ("franchise_hit_rate_at_10", "link_share")
+GUARDED_METRICS = ("franchise_hit_rate_at_10", "link_share", "recommend_ndcg_at_10")
 
 
 def guard_report(current: dict | None, new: dict, tolerance: float) -> str | None:
@@ -73,8 +74,13 @@ def train_and_publish(
     progress: bool = True,
     out=sys.stderr,
     guard_tolerance: float | None = None,
+    evaluate: bool = True,
 ) -> TrainRun:
-    """Run the whole training and publish; prints what it does to `out`."""
+    """Run the whole training and publish; prints what it does to `out`.
+
+    With ratings: the rating predictors are compared by RMSE, the taste model is trained, and (unless `evaluate`
+    is False) simulated MovieLens users tune the blend and measure it before the bundle goes live.
+    """
     started = time.perf_counter()
     report = read_films(films_path)
     if not report.films:
@@ -120,12 +126,13 @@ def train_and_publish(
         },
         "metrics": metrics,
     }
-    if guard_tolerance is not None:
-        current = _current_metrics(models_dir)
-        refused = guard_report(current, metrics, guard_tolerance)
-        if refused:
-            print(refused, file=out)
-            return TrainRun(None, {"metrics": metrics, **manifest_extra}, refused)
+    ratings_run = None
+    if ratings is not None:
+        from training.ratings_data import read_ratings
+        from training.ratings_export import films_movielens_ids
+        from training.ratings_train import train_ratings
+
+        ratings_run = train_ratings(read_ratings(ratings_path), films_movielens_ids(dataset.films), out=out)
     bundle = publish_bundle(
         models_dir,
         dataset,
@@ -136,7 +143,25 @@ def train_and_publish(
         n_trees=n_trees,
         keep=keep,
         aliases=read_redirects(films_path),
+        ratings=ratings_run.export if ratings_run else None,
+        activate=False,
     )
+    try:
+        if ratings_run is not None and evaluate:
+            from training.recommend_eval import evaluate_recommendations
+
+            evaluation = evaluate_recommendations(bundle, ratings_path, out=out)
+            metrics = {**metrics, "recommend_ndcg_at_10": evaluation["recommend"]["blend"]["ndcg_at_10"]}
+            update_manifest(bundle, {"blend": evaluation["blend"], "evaluation": evaluation, "metrics": metrics})
+        refused = guard_report(_current_metrics(models_dir), metrics, guard_tolerance) if guard_tolerance is not None else None
+    except BaseException:
+        shutil.rmtree(bundle, ignore_errors=True)
+        raise
+    if refused:
+        print(refused, file=out)
+        shutil.rmtree(bundle, ignore_errors=True)
+        return TrainRun(None, {"metrics": metrics, **manifest_extra}, refused)
+    activate_version(models_dir, bundle.name, keep)
     total = time.perf_counter() - started
     print(f"published {bundle} in {total:.0f}s overall; peak memory {peak_rss_mb():,.0f} MB", file=out)
     manifest = json.loads((bundle / "manifest.json").read_text())

@@ -83,8 +83,8 @@ def test_recommend_skips_unknown_and_excluded_films(engine):
 
 def test_similar_deeper_than_the_stored_neighbours_searches(engine):
     film = engine.resolve("Heat")
-    top = engine.similar(film.id, k=100)
-    skipped = engine.similar(film.id, k=100, exclude=[r.id for r in top[:10]])
+    top = engine.similar(film.id, k=100, by="links")
+    skipped = engine.similar(film.id, k=100, exclude=[r.id for r in top[:10]], by="links")
     assert len(skipped) == 100 and not {r.id for r in top[:10]} & {r.id for r in skipped}
     assert [r.id for r in skipped[:90]] == [r.id for r in top[10:]]
 

@@ -1,0 +1,100 @@
+"""Recommendation benchmark: recommend() latency for the tastes a Slack user can have, by view, and similar() by view.
+
+Tastes: only likes (1 and 5 films), only dislikes, likes and dislikes with unknown titles mixed in, and hundreds of
+ratings (100 and 300 films). Each is timed over --repeats different users drawn from well-known films. Prints JSON.
+
+    python bench/recommend.py [--models DIR] [--repeats 300]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from engine import Engine  # noqa: E402
+
+TARGET_P99_MS = 5.0
+
+
+def percentiles(samples: list[float]) -> dict:
+    values = np.array(samples) * 1000
+    return {"p50_ms": round(float(np.percentile(values, 50)), 3), "p99_ms": round(float(np.percentile(values, 99)), 3),
+            "n": len(samples)}
+
+
+def tastes(engine: Engine, rng: random.Random) -> dict:
+    """One random user of each kind: (likes, dislikes) as film ids, or titles where unknown ones are mixed in."""
+    popular = [int(i) for i in engine._state.popular_order[:3000]]
+
+    def films(n: int) -> list[int]:
+        return rng.sample(popular, n)
+
+    picked = films(320)
+    return {
+        "likes_1": (picked[:1], []),
+        "likes_5": (picked[:5], []),
+        "dislikes_5": ([], picked[:5]),
+        "mixed_unknown": ([engine.film(i).title for i in picked[:3]] + ["No Such Film 9999", ""],
+                          [engine.film(picked[3]).title, "zzzz qqqq"]),
+        "ratings_100": (picked[:70], picked[70:100]),
+        "ratings_300": (picked[:220], picked[220:300]),
+    }
+
+
+def time_recommend(engine: Engine, repeats: int, by: str, seed: int = 7) -> dict:
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        for name, (likes, dislikes) in tastes(engine, rng).items():
+            started = time.perf_counter()
+            picks = engine.recommend(likes, dislikes, 10, by=by)
+            samples.setdefault(name, []).append(time.perf_counter() - started)
+            assert len(picks) == 10, (name, len(picks))
+    return {name: percentiles(values) for name, values in samples.items()}
+
+
+def time_similar(engine: Engine, repeats: int, by: str, seed: int = 11) -> dict:
+    rng = random.Random(seed)
+    state = engine._state
+    pool = [int(i) for i in state.popular_order[:3000] if state.ratings is None or state.ratings.has_ratings(int(i))]
+    samples = []
+    for _ in range(repeats):
+        film = rng.choice(pool)
+        started = time.perf_counter()
+        engine.similar(film, 10, by=by)
+        samples.append(time.perf_counter() - started)
+    return percentiles(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default=None, help="model directory (default MOVIELIKE_MODELS)")
+    parser.add_argument("--repeats", type=int, default=300)
+    args = parser.parse_args()
+    engine = Engine.load(args.models)
+    views = ("both", "links", "ratings") if engine.has_ratings else ("links",)
+    time_recommend(engine, 20, views[0], seed=1)  # warm caches before timing
+    recommend = {by: time_recommend(engine, args.repeats, by) for by in views}
+    similar = {by: time_similar(engine, args.repeats, by) for by in views}
+    worst = max(figure["p99_ms"] for by in recommend.values() for figure in by.values())
+    print(json.dumps({
+        "model": engine.version,
+        "films": len(engine),
+        "has_ratings": engine.has_ratings,
+        "recommend_latency": recommend,
+        "similar_latency": similar,
+        "worst_recommend_p99_ms": worst,
+        "target_p99_ms": TARGET_P99_MS,
+        "meets_target": worst < TARGET_P99_MS,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The ratings view: films the same people watch and like, from the taste model's film factors and biases.
+
+A Slack user's 👍/👎 become a user vector in closed form ("fold-in"): the ridge solution of the same weighted
+least squares the taste model was trained with (every film 0 with weight 1, a 👍 film 1 with weight 1 + alpha, a 👎
+film 0 with weight 1 + alpha), so there is no retraining per user. Films without MovieLens ratings carry factors the
+trainer estimated from their nearest films in the link model, so a 👍 on any film counts; `counts` says which
+films have real ratings.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class RatingsView:
+    """Film factors (n_films x dim), biases and rating counts of one bundle; every method is read-only."""
+
+    def __init__(self, factors: np.ndarray, biases: np.ndarray, counts: np.ndarray, alpha: float, fold_in_l2: float,
+                 index=None):
+        self.factors = np.asarray(factors, dtype=np.float32)
+        self.biases = np.asarray(biases, dtype=np.float32)
+        self.counts = np.asarray(counts)
+        self.alpha = float(alpha)
+        self.fold_in_l2 = float(fold_in_l2)
+        self.rated = self.counts > 0
+        rated_factors = self.factors[self.rated].astype(np.float64)
+        # What every user's solve shares: the Gram matrix and bias term of the films the model was trained on.
+        self._gram = rated_factors.T @ rated_factors + self.fold_in_l2 * np.eye(self.factors.shape[1])
+        self._bias_pull = rated_factors.T @ self.biases[self.rated].astype(np.float64)
+        norms = np.linalg.norm(self.factors, axis=1, keepdims=True)
+        unit = np.divide(self.factors, norms, out=np.zeros_like(self.factors), where=norms > 0)
+        unit[~self.rated] = 0  # only films with real ratings are anyone's neighbours in this view
+        self.unit = unit
+        self._rated_ids = np.flatnonzero(self.rated)
+        self._rated_unit = np.ascontiguousarray(unit[self._rated_ids])
+        self.index = index  # Annoy over `unit` of rated films, used when the catalogue is searched approximately
+
+    def has_ratings(self, film_id: int) -> bool:
+        return bool(self.rated[film_id])
+
+    def neighbours(self, film_id: int, k: int, skip: set[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The k rated films watched by the same people (cosine of factors), best first."""
+        if self.index is not None:
+            candidates = np.asarray(self.index.get_nns_by_item(int(film_id), k + len(skip) + 1), dtype=np.int64)
+            scores = self.unit[candidates] @ self.unit[film_id]
+            keep = np.array([int(i) not in skip for i in candidates], dtype=bool)
+            order = np.argsort(-scores[keep], kind="stable")[:k]
+            return candidates[keep][order], scores[keep][order]
+        scores = self._rated_unit @ self.unit[film_id]
+        want = min(k + len(skip), len(scores))
+        if want <= 0:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        top = np.argpartition(scores, len(scores) - want)[-want:] if want < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        keep = [position for position, film in zip(top.tolist(), self._rated_ids[top].tolist()) if film not in skip][:k]
+        return self._rated_ids[keep], scores[keep]
+
+    def cosine(self, film_id: int, others: np.ndarray) -> np.ndarray:
+        """Cosine between one film's factors and others' (0 where either has no ratings)."""
+        return self.unit[others] @ self.unit[film_id]
+
+    def fold_in(self, liked: list[int], disliked: list[int]) -> np.ndarray:
+        """The user vector that best explains their 👍 (1) and 👎 (0), both weighted 1 + alpha, against every other
+        film (0, weight 1): a d x d linear solve, zeros when nothing is rated."""
+        if not liked and not disliked:
+            return np.zeros(self.factors.shape[1], dtype=np.float32)
+        seen = list(liked) + list(disliked)
+        q = self.factors[seen].astype(np.float64)
+        b = self.biases[seen].astype(np.float64)
+        target = np.r_[np.ones(len(liked)), np.zeros(len(disliked))]
+        # Seen films leave the "unrated" sum (weight 1, target 0) and come back with weight 1 + alpha and their target.
+        real = self.rated[seen]
+        gram = self._gram + self.alpha * (q.T * np.where(real, 1.0, 1.0 + 1.0 / self.alpha)) @ q
+        pull = -self._bias_pull + q[real].T @ b[real] + (1 + self.alpha) * q.T @ (target - b)
+        return np.linalg.solve(gram, pull).astype(np.float32)
+
+    def predicted(self, user: np.ndarray) -> np.ndarray:
+        """Every film's taste score for this user vector: film bias + user . film factors."""
+        return self.biases + self.factors @ user
