@@ -16,7 +16,7 @@ from engine.errors import BundleError, EngineError, NoRatingsView, NotFound
 from engine.explain import Explainer, display_link
 from engine.normalize import split_disambiguator, title_key
 from engine.ratings import RatingsView
-from engine.recommend import standardized, taste_vector
+from engine.recommend import taste_vector
 from engine.search import VectorSearch
 from engine.titles import Match, NameIndex, resolve_in
 
@@ -128,6 +128,8 @@ class _Loaded:
         self.links = VectorSearch(bundle.link_vectors, bundle.link_index, mode, config.annoy_search_k)
         self.popular_order = np.argsort(-self.popularity, kind="stable")
         self.film_vectors = np.asarray(bundle.film_vectors)  # a plain view of the memory map: no per-slice overhead
+        self.film_mean = self.film_vectors.mean(axis=0, dtype=np.float64)
+        self.film_covariance = np.cov(self.film_vectors, rowvar=False, bias=True)  # for standardising V @ q cheaply
         arrays = bundle.ratings
         self.ratings = None if arrays is None else RatingsView(
             arrays.factors, arrays.biases, arrays.counts, arrays.alpha, arrays.fold_in_l2,
@@ -392,14 +394,20 @@ class Engine:
                 return self._popular(state, k, skip, vectors[disliked])
             ids, scores = self._lifted(state, direction, k, skip, state.blend.links_popularity, everywhere=True)
             return self._picks(state, liked, ids, scores, 0.0)
-        predicted = ratings.predicted(ratings.fold_in(liked, disliked))
+        user = ratings.fold_in(liked, disliked)
+        taste = ratings.taste_scores(user)
         if direction is None:
-            return self._popular(state, k, skip, vectors[disliked], standardized(predicted))
+            return self._popular(state, k, skip, vectors[disliked], ratings.rated_ids, taste)
         blend = state.blend
         weight = 1.0 if view == "ratings" else blend.recommend
-        scores = weight * standardized(predicted) + blend.popularity * state.popularity
+        # Each view standardised over the catalogue (means and spreads from precomputed covariances: no extra passes).
+        scores = blend.popularity * state.popularity
+        scores[ratings.rated_ids] += weight * taste
         if weight < 1:
-            scores += (1 - weight) * standardized(vectors @ direction)
+            link = vectors @ direction
+            link -= float(state.film_mean @ direction)
+            link *= (1 - weight) / _spread(state.film_covariance, direction)
+            scores += link
         ids = _top(scores, k, skip)
         return self._picks(state, liked, ids, scores[ids], weight)
 
@@ -456,15 +464,18 @@ class Engine:
         return ids[order], lifted[order]
 
     def _popular(
-        self, state: _Loaded, k: int, skip: set[int], disliked: np.ndarray, predicted: np.ndarray | None = None
+        self, state: _Loaded, k: int, skip: set[int], disliked: np.ndarray,
+        rated_ids: np.ndarray | None = None, taste: np.ndarray | None = None,
     ) -> list[Suggestion]:
-        """Well-known films for someone with no likes: away from the disliked ones, nudged by predicted stars."""
+        """Well-known films for someone with no likes: away from the disliked ones, nudged by their taste scores."""
         pool = [int(i) for i in state.popular_order[: k * 10 + len(skip)] if int(i) not in skip]
         scores = state.popularity[pool].copy()
         if len(disliked):
             scores -= 0.5 * np.clip(state.film_vectors[pool] @ np.asarray(disliked).T, 0, None).max(axis=1)
-        if predicted is not None:
-            scores += 0.1 * predicted[pool]
+        if taste is not None:
+            nudge = np.zeros(len(state.titles), dtype=np.float32)
+            nudge[rated_ids] = taste
+            scores += 0.1 * nudge[pool]
         order = np.argsort(-scores, kind="stable")[:k]
         return [state.suggestion(pool[i], state.popularity[pool[i]], "one of the best-known films") for i in order]
 
@@ -476,6 +487,12 @@ class Engine:
         scores = state.bundle.link_vectors[links] @ state.bundle.link_vectors[link_id]
         best = links[np.argsort(-scores)[:3]]
         return " · ".join(display_link(state.bundle.link_titles[i]) for i in best)
+
+
+def _spread(covariance: np.ndarray, query: np.ndarray) -> float:
+    """Standard deviation over the catalogue of rows . query, from the rows' covariance (never zero)."""
+    query = query.astype(np.float64)
+    return max(float(np.sqrt(max(query @ covariance @ query, 0.0))), 1e-12)
 
 
 def _view(by: str) -> str:

@@ -31,6 +31,11 @@ class RatingsView:
         unit[~self.rated] = 0  # only films with real ratings are anyone's neighbours in this view
         self.unit = unit
         self._rated_ids = np.flatnonzero(self.rated)
+        self._rated_factors = np.ascontiguousarray(self.factors[self._rated_ids])  # what taste scores are read from
+        self._rated_biases = self.biases[self._rated_ids]
+        self._mean = self._rated_factors.mean(axis=0, dtype=np.float64)
+        self._covariance = np.cov(self._rated_factors, rowvar=False, bias=True)
+        self._bias_mean = float(self._rated_biases.mean(dtype=np.float64)) if len(self._rated_ids) else 0.0
         self._rated_unit = np.ascontiguousarray(unit[self._rated_ids])
         self.index = index  # Annoy over `unit` of rated films, used when the catalogue is searched approximately
 
@@ -64,14 +69,34 @@ class RatingsView:
         if not liked and not disliked:
             return np.zeros(self.factors.shape[1], dtype=np.float32)
         seen = list(liked) + list(disliked)
-        q = self.factors[seen].astype(np.float64)
-        b = self.biases[seen].astype(np.float64)
+        q = self.factors[seen]  # float32 products (twice as fast); the d x d solve is in float64
+        b = self.biases[seen]
         target = np.r_[np.ones(len(liked)), np.zeros(len(disliked))]
         # Seen films leave the "unrated" sum (weight 1, target 0) and come back with weight 1 + alpha and their target.
         real = self.rated[seen]
-        gram = self._gram + self.alpha * (q.T * np.where(real, 1.0, 1.0 + 1.0 / self.alpha)) @ q
-        pull = -self._bias_pull + q[real].T @ b[real] + (1 + self.alpha) * q.T @ (target - b)
+        extra = np.where(real, self.alpha, self.alpha + 1.0).astype(np.float32)
+        gram = self._gram + (q.T * extra) @ q
+        pull = -self._bias_pull + q[real].T @ b[real] + (1 + self.alpha) * (q.T @ (target - b).astype(np.float32))
         return np.linalg.solve(gram, pull).astype(np.float32)
+
+    @property
+    def rated_ids(self) -> np.ndarray:
+        return self._rated_ids
+
+    def taste_scores(self, user: np.ndarray) -> np.ndarray:
+        """Standardised taste scores of the rated films (in `rated_ids` order) for this user vector.
+
+        Only films with real ratings are scored: films nobody rated are recommended by the link view, and reading
+        a quarter of the factors keeps a request within the memory bandwidth of a 5 ms budget.
+        """
+        scores = self._rated_factors @ user
+        scores += self._rated_biases
+        scores -= self._bias_mean + float(self._mean @ user)
+        user = user.astype(np.float64)
+        spread = float(np.sqrt(max(user @ self._covariance @ user, 0.0)))
+        if spread > 1e-12:  # biases are 0 unless the taste model learned them; then this slightly understates it
+            scores /= spread
+        return scores
 
     def predicted(self, user: np.ndarray) -> np.ndarray:
         """Every film's taste score for this user vector: film bias + user . film factors."""

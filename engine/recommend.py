@@ -40,9 +40,3 @@ def taste_vector(liked: np.ndarray, disliked: np.ndarray) -> np.ndarray | None:
         return (centroid / norm).astype(np.float32) if norm > 0 else None
     return logistic_direction(liked, disliked)
 
-
-def standardized(scores: np.ndarray) -> np.ndarray:
-    """Scores shifted and scaled to mean 0 and standard deviation 1, so two views' scores can be added."""
-    scores = np.asarray(scores, dtype=np.float32)
-    spread = float(scores.std())
-    return (scores - scores.mean()) / spread if spread > 0 else np.zeros_like(scores)

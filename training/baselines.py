@@ -42,6 +42,10 @@ class Baselines:
             self._knn = similarity
         return rows @ self._knn
 
+    def drop_item_knn(self) -> None:
+        """Free the item-kNN matrix (hundreds of MB) once its figures are taken."""
+        self._knn = None
+
     def ease(self, rows: np.ndarray, l2: float) -> np.ndarray:
         """EASE: item-item weights B = I - P / diag(P) with P = (G + l2 I)^-1, zero diagonal; scores = rows @ B."""
         if self._ease is None or self._ease[0] != l2:
@@ -65,9 +69,13 @@ def _spd_inverse(gram: np.ndarray, l2: float) -> np.ndarray:
     inverse, info = lapack.spotri(factor, lower=False, overwrite_c=True)
     if info != 0:
         raise np.linalg.LinAlgError(f"inverse from the Cholesky factor failed (info {info})")
-    upper = np.triu(inverse)
-    upper += np.triu(upper, 1).T  # spotri fills the upper triangle only
-    return upper
+    n, block = len(inverse), 1024
+    for start in range(0, n, block):  # spotri fills the upper triangle only: mirror it, a block at a time (no copies)
+        stop = min(n, start + block)
+        inverse[start:stop, :start] = inverse[:start, start:stop].T
+        corner = inverse[start:stop, start:stop]
+        corner[np.tril_indices(stop - start, -1)] = corner.T[np.tril_indices(stop - start, -1)]
+    return inverse
 
 
 def top_unseen(scores: np.ndarray, seen: np.ndarray, k: int = 10) -> np.ndarray:

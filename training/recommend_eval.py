@@ -203,6 +203,8 @@ def _score_everything(engine, train: Ratings, film_of_item, tune_users, test_use
     baselines = Baselines(interactions)
     tune_rows = interactions[[u.user for u in tune_users]]
     test_rows = interactions[[u.user for u in test_users]]
+    item_knn = _baseline_figures(baselines.item_knn, test_users, test_rows, film_of_item)
+    baselines.drop_item_knn()  # one item x item matrix at a time keeps the peak memory down
     penalty, ease_grid = tuned(list(EASE_PENALTIES), lambda l2: _baseline_figures(
         lambda rows: baselines.ease(rows, l2), tune_users, tune_rows, film_of_item))
 
@@ -211,7 +213,7 @@ def _score_everything(engine, train: Ratings, film_of_item, tune_users, test_use
         "links": _engine_figures(engine, test_users, film_of_item, "links"),
         "ratings": _engine_figures(engine, test_users, film_of_item, "ratings"),
         "most_popular": _baseline_figures(baselines.popular, test_users, test_rows, film_of_item),
-        "item_knn": _baseline_figures(baselines.item_knn, test_users, test_rows, film_of_item),
+        "item_knn": item_knn,
         "ease": _baseline_figures(lambda rows: baselines.ease(rows, penalty), test_users, test_rows, film_of_item),
     }
     similar = {by: {**_engine_figures(engine, test_users, film_of_item, by, similar=True),
