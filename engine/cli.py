@@ -78,8 +78,12 @@ def run(args: argparse.Namespace) -> int:
     engine = Engine.load(args.models, config)
     if args.command == "info":
         manifest = engine.manifest
-        print(json.dumps({k: manifest.get(k) for k in ("version", "created_at", "dim", "counts", "training", "metrics")},
-                         indent=2, ensure_ascii=False))
+        summary = {k: manifest.get(k) for k in ("version", "created_at", "dim", "counts", "training", "metrics", "blend")}
+        ratings = manifest.get("ratings") or {}
+        summary["ratings"] = {k: ratings.get(k) for k in ("model", "kept", "test_rmse", "films_with_ratings",
+                                                          "films_estimated")} if ratings else None
+        summary["recommendation_quality"] = (manifest.get("evaluation") or {}).get("recommend")
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
         return 0
     if args.command == "resolve":
         film, match = engine.resolve_match(_join(args.title))
