@@ -70,3 +70,31 @@ def test_no_model_says_how_to_get_one(tmp_path):
     result = movielike(tmp_path, "similar", "Heat")
     assert result.returncode == 3
     assert "movielike-train train" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_similar_by_each_view(models_dir):
+    outputs = {}
+    for by in ("links", "ratings", "both"):
+        result = movielike(models_dir, "similar", "Heat (1995 film)", "--by", by, "--json", "-k", "10")
+        assert result.returncode == 0, result.stderr
+        payload = json.loads(result.stdout)
+        assert payload["by"] == by and len(payload["results"]) == 10
+        outputs[by] = [r["title"] for r in payload["results"]]
+    assert outputs["links"] != outputs["ratings"]
+    readable = movielike(models_dir, "similar", "Heat (1995 film)", "--by", "ratings", "-k", "3")
+    assert readable.stdout.splitlines()[0].endswith("(by ratings)") and "liked by the same people" in readable.stdout
+
+
+def test_ratings_view_of_a_film_nobody_rated_says_what_to_do(models_dir):
+    result = movielike(models_dir, "similar", "Clean (2021 film)", "--by", "ratings")
+    assert result.returncode == 1 and "no MovieLens ratings" in result.stderr and "--by links" in result.stderr
+    assert "Traceback" not in result.stderr
+    unknown_view = movielike(models_dir, "similar", "Heat", "--by", "stars")
+    assert unknown_view.returncode == 2 and "invalid choice" in unknown_view.stderr
+
+
+def test_recommend_resolves_typos_in_titles(models_dir):
+    result = movielike(models_dir, "recommend", "--like", "blade runer", "--like", "Alien", "--json", "-k", "5")
+    assert result.returncode == 0, result.stderr
+    titles = [r["title"] for r in json.loads(result.stdout)["results"]]
+    assert len(titles) == 5 and "Blade Runner" not in titles and "Alien (film)" not in titles
