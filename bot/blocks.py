@@ -58,11 +58,15 @@ def suggestion_blocks(suggestion: Suggestion) -> list[dict]:
     return blocks
 
 
+VIEW_LABELS = {"both": "Both views", "links": "By shared links", "ratings": "Liked by the same people"}
+VIEW_HEADINGS = {"both": "", "links": " (by shared links)", "ratings": " (liked by the same people)"}
+
+
 def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, typed: str | None = None,
-                    namesakes: list[Film] | None = None) -> dict:
-    """The film asked for, then films like it, each with poster, why and rating buttons, then 'More like this';
-    when other films share the title, buttons to switch to one of them."""
-    heading = f"Films like *{_film_link(film)}*"
+                    namesakes: list[Film] | None = None, by: str = "both", views: tuple[str, ...] = ()) -> dict:
+    """The film asked for, then films like it, each with poster, why and rating buttons, then buttons to see the
+    other views of it (`views`), then 'More like this'; when other films share the title, buttons to switch."""
+    heading = f"Films like *{_film_link(film)}*{VIEW_HEADINGS.get(by, '')}"
     if film.director:
         heading += f", directed by {escape(film.director)}"
     if typed:
@@ -78,7 +82,14 @@ def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, 
     blocks.append({"type": "divider"})
     for suggestion in suggestions:
         blocks.extend(suggestion_blocks(suggestion))
-    more = f"{film.id}:{offset + len(suggestions)}"
+    others = [view for view in views if view != by]
+    if len(views) > 1 and others:
+        blocks.append({"type": "actions", "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": VIEW_LABELS[view]},
+             "action_id": f"similar_view_{view}", "value": str(film.id)}
+            for view in others
+        ]})
+    more = f"{film.id}:{offset + len(suggestions)}:{by}"
     blocks.append({
         "type": "actions",
         "elements": [{"type": "button", "text": {"type": "plain_text", "text": "More like this"}, "action_id": "more_like", "value": more},

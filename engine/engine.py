@@ -191,6 +191,11 @@ class Engine:
     def blend(self) -> Blend:
         return self._state.blend
 
+    def views_for(self, film_id: int) -> tuple[str, ...]:
+        """The views `similar` can show for this film: all three when it has MovieLens ratings, else links."""
+        ratings = self._state.ratings
+        return VIEWS if ratings is not None and ratings.has_ratings(int(film_id)) else ("links",)
+
     def set_blend(self, blend: Blend) -> None:
         """Use other blend weights until the next reload (the trainer's tuning and experiments)."""
         self._state.blend = blend

@@ -23,7 +23,7 @@ def test_similar_message_has_heading_suggestions_buttons_and_paging():
     message = blocks.similar_message(film(), [suggestion(i) for i in range(5)], offset=5)
     heading = message["blocks"][0]
     assert "The Thing (1982)" in heading["text"]["text"] and heading["accessory"]["type"] == "image"
-    assert message["blocks"][-1]["elements"][0]["value"] == "1:10"
+    assert message["blocks"][-1]["elements"][0]["value"] == "1:10:both"  # film, next offset, view
     assert len(message["blocks"]) <= 50  # Slack's limit
     text = str(message["blocks"])
     assert "Film 0 &amp; &lt;friends&gt;" in text and "<friends>" not in text

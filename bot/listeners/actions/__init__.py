@@ -6,6 +6,7 @@ from bot.listeners.actions.more_like import more_like
 from bot.listeners.actions.pick_film import pick_film
 from bot.listeners.actions.rate import rate_dislike, rate_like
 from bot.listeners.actions.ratings import forget_cancel, forget_confirm, unrate
+from bot.listeners.actions.similar_view import ACTION_PREFIX as SIMILAR_VIEW, similar_view
 from bot.listeners.actions.start_suggest import start_suggest
 
 
@@ -18,3 +19,4 @@ def register(app: AsyncApp) -> None:
     app.action("forget_confirm")(forget_confirm)
     app.action("forget_cancel")(forget_cancel)
     app.action("start_suggest")(start_suggest)
+    app.action(re.compile(rf"^{SIMILAR_VIEW}(both|links|ratings)$"))(similar_view)

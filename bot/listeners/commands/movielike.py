@@ -87,7 +87,8 @@ async def show_similar(services: Services, respond: AsyncRespond, text: str, off
     suggestions = engine.similar(film.id, offset + blocks.SUGGESTIONS_PER_PAGE)  # stored neighbours: a lookup
     typed = text if match.how == "typo" else None
     namesakes = engine.namesakes(film.id) if offset == 0 else []
-    await respond(**blocks.similar_message(film, suggestions[offset:], offset, typed, namesakes))
+    await respond(**blocks.similar_message(film, suggestions[offset:], offset, typed, namesakes,
+                                           views=engine.views_for(film.id)))
 
 
 async def _about(services: Services, respond: AsyncRespond, text: str) -> None:

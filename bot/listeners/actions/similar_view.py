@@ -1,0 +1,31 @@
+"""'By shared links' / 'Liked by the same people' / 'Both views': films like the same film, in another view."""
+from __future__ import annotations
+
+from logging import Logger
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot import blocks
+from bot.listeners.actions.common import film_from_value
+from bot.services import Services
+from engine import NoRatingsView
+from engine.engine import VIEWS
+
+ACTION_PREFIX = "similar_view_"
+
+
+async def similar_view(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
+    await ack()
+    services: Services = context["services"]
+    by = action.get("action_id", "").removeprefix(ACTION_PREFIX)
+    film = await film_from_value(services, action.get("value", ""), respond)
+    if film is None or by not in VIEWS:
+        return
+    try:
+        suggestions = await services.run(services.engine.similar, film.id, blocks.SUGGESTIONS_PER_PAGE, (), by)
+    except NoRatingsView as error:
+        await respond(**blocks.plain(blocks.escape(str(error).replace(" (--by links)", ""))), replace_original=False)
+        return
+    await respond(**blocks.similar_message(film, suggestions, by=by, views=services.engine.views_for(film.id)),
+                  replace_original=False)
