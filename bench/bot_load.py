@@ -157,8 +157,13 @@ async def main() -> None:
             total = time.perf_counter() - begin_all
             bot_cpu = cpu_seconds(bot.pid)
     finally:
-        bot.send_signal(signal.SIGINT)  # a clean stop (and a written profile)
-        bot.wait(timeout=20)
+        # SIGTERM, not SIGINT: a process started in the background by a non-interactive shell ignores SIGINT.
+        bot.send_signal(signal.SIGTERM)  # a clean stop (and a written profile)
+        try:
+            bot.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            bot.kill()  # never leave a bot behind to answer the next test's announcements
+            raise
         await runner.cleanup()
 
     replies = [arrived[r] - sent[r] for r in sent if r in arrived]

@@ -17,7 +17,9 @@ from engine.store import StoreUnavailable, connect
 
 
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a platform's SIGTERM stops as cleanly as Ctrl-C
+    # Ctrl-C and a platform's SIGTERM both stop cleanly, even when a shell started us with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         bot_config = BotConfig.from_env()
