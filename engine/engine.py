@@ -374,12 +374,13 @@ class Engine:
         exclude: Iterable[str | int] = (),
         by: str = "both",
     ) -> list[Suggestion]:
-        """Picks for someone who liked `likes` and disliked `dislikes` (titles or ids); unknown titles are skipped.
+        """Picks for someone who liked `likes` and disliked `dislikes` (ids or exact titles); unknown ones are skipped.
 
         Links view: a linear classifier's direction in the link model (the likes' centroid with likes only), scored
-        by cosine plus POPULARITY_PRIOR x popularity. Ratings view: the user's vector folded in from their ratings in
-        closed form, scored by predicted stars. Both (default): the two standardised and blended by tuned weights.
-        Nothing liked: well-known films, kept away from the disliked ones. Rated and excluded films never come back.
+        by cosine plus the tuned links_popularity x popularity. Ratings view: the user's vector folded in from their
+        ratings in closed form, scored by taste over the rated films. Both (default): the two standardised and
+        blended by the tuned weights. Nothing liked: well-known films, kept away from the disliked ones. Rated and
+        excluded films never come back.
         """
         state = self._state
         k = _clamp(k)

@@ -97,7 +97,3 @@ class RatingsView:
         if spread > 1e-12:  # biases are 0 unless the taste model learned them; then this slightly understates it
             scores /= spread
         return scores
-
-    def predicted(self, user: np.ndarray) -> np.ndarray:
-        """Every film's taste score for this user vector: film bias + user . film factors."""
-        return self.biases + self.factors @ user

@@ -81,7 +81,7 @@ def publish_bundle(
     """Write every file of a bundle, then publish it as CURRENT. Returns the new bundle's directory.
 
     `ratings` adds the ratings view (films MovieLens never rated get factors from their link neighbours).
-    `activate=False` leaves CURRENT alone, for a caller that evaluates the bundle first and then calls `activate`.
+    `activate=False` leaves CURRENT alone, for a caller that evaluates the bundle first, then `activate_version`.
     """
     if film_vectors.shape[0] != dataset.n_films or link_vectors.shape[0] != dataset.n_model_links:
         raise ValueError(
