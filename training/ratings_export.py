@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 
-from training.films import FilmRecord
 from training.ratings_data import Ratings
 
 IMPUTE_NEIGHBOURS = 10  # an unrated film's factors: the mean of its 10 nearest rated films in the link model
@@ -38,10 +37,6 @@ def align(item_factors: np.ndarray, item_biases: np.ndarray, trained_on: Ratings
         if item is not None and counts_by_item[item] > 0:
             factors[film], biases[film], counts[film] = item_factors[item], item_biases[item], counts_by_item[item]
     return RatingsExport(factors, biases, counts, dict(info or {}))
-
-
-def films_movielens_ids(films: list[FilmRecord]) -> list[int | None]:
-    return [film.movielens_id for film in films]
 
 
 def impute_unrated(export: RatingsExport, neighbours: np.ndarray, neighbour_scores: np.ndarray,

@@ -80,7 +80,6 @@ def evaluate_recommendations(
 ) -> dict:
     """Every figure of the recommendation evaluation, and the blend weights it tuned, as a dict for the manifest."""
     from engine import Engine
-    from engine.engine import Blend
 
     started = time.perf_counter()
     bundle_dir = Path(bundle_dir)
@@ -183,7 +182,7 @@ def _score_everything(engine, train: Ratings, film_of_item, tune_users, test_use
 
     # similar: the weight of the ratings view, for finding hidden likes from one liked film, as long as the
     # sequels that the link view finds stay found ("films like this" must still mean alike, not just popular)
-    rated_pairs = [(a, b) for a, b in pairs if engine._state.ratings.has_ratings(a)]
+    rated_pairs = [(a, b) for a, b in pairs if "ratings" in engine.views_for(a)]
     links_franchise = _franchise_rate(engine, rated_pairs, "links")
 
     def similar_with(value):

@@ -129,10 +129,9 @@ def train_and_publish(
     ratings_run = None
     if ratings is not None:
         from training.ratings_data import read_ratings
-        from training.ratings_export import films_movielens_ids
         from training.ratings_train import train_ratings
 
-        ratings_run = train_ratings(read_ratings(ratings_path), films_movielens_ids(dataset.films), out=out)
+        ratings_run = train_ratings(read_ratings(ratings_path), [f.movielens_id for f in dataset.films], out=out)
     bundle = publish_bundle(
         models_dir,
         dataset,
