@@ -1,4 +1,5 @@
-# movielike: `make demo` (install, train a model on the data found, show results) and `make test`.
+# movielike: `make demo` (install, train a model on the data found, show results), `make test` (every package's
+# tests on a small real model, a few minutes), `make acceptance` (the full model's checks), `make lint`.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ export MOVIELIKE_DATA MOVIELIKE_MODELS
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 DEMO_EPOCHS ?= 20
 
-.PHONY: install demo test train data bench evaluate report clean
+.PHONY: install demo test acceptance lint train data bench evaluate report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +41,16 @@ demo: train
 	@echo; $(BIN)/movielike similar "Heat (1995 film)" -k 5 --by ratings
 	@echo; $(BIN)/movielike recommend --like "Alien" --like "The Thing (1982 film)" --dislike "Mamma Mia! (film)" -k 5
 
+# Every package's tests, on a small real model the suite trains once (about a minute).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests --ignore=tests/acceptance
+
+# Full-model checks: trains on every shared film with the default settings, then checks quality and memory.
+acceptance: install
+	$(BIN)/python -m pytest tests/acceptance
+
+lint: install
+	$(BIN)/ruff check .
 
 bench: install
 	$(BIN)/python bench/engine.py

@@ -60,7 +60,7 @@ async def main() -> None:
     args = parser.parse_args()
 
     engine = Engine.load(args.models)
-    state = engine._state
+    state = engine.model
     titles = [state.titles[int(i)] for i in state.popular_order[: args.requests]]
     del engine, state
 
@@ -175,7 +175,7 @@ async def main() -> None:
         "ack": percentiles(acks),
         "reply_at_stub": percentiles(replies),
         "errors": len(errors) + missing,
-        "error_examples": errors[:5] + (["%d replies never arrived" % missing] if missing else []),
+        "error_examples": errors[:5] + ([f"{missing} replies never arrived"] if missing else []),
         "throughput_per_second": round(len(titles) / total, 1),
         "seconds": round(total, 2),
         "bot_cpu_seconds_whole_run": round(bot_cpu, 2),

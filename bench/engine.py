@@ -17,9 +17,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annoy import AnnoyIndex  # noqa: E402
+from annoy import AnnoyIndex
 
-from engine import Engine, NotFound  # noqa: E402
+from engine import Engine, NotFound
+from engine.vectors import top_k
 
 
 def rss_mb() -> float:
@@ -52,7 +53,7 @@ def typo(text: str, rng: random.Random) -> str:
 def varied_queries(engine: Engine, n: int, seed: int = 1) -> list[tuple[str, str]]:
     """(kind, text): titles as typed exactly, in another case, without accents or a leading 'The', or with a typo."""
     rng = random.Random(seed)
-    state = engine._state
+    state = engine.model
     popular = [int(i) for i in state.popular_order[:5000]]
     queries = []
     for _ in range(n):
@@ -88,9 +89,8 @@ def time_similar(engine: Engine, queries: list[tuple[str, str]]) -> dict:
 
 
 def exact_top(vectors: np.ndarray, query: np.ndarray, k: int) -> np.ndarray:
-    scores = vectors @ query
-    top = np.argpartition(-scores, k)[: k + 1]
-    return top[np.argsort(-scores[top])]
+    """The k + 1 nearest rows by exact cosine (a query taken from the catalogue finds itself first)."""
+    return top_k(vectors @ query, k + 1)
 
 
 def compare_search(vectors: np.ndarray, queries: np.ndarray, configs: list[tuple[int, int]], k: int = 10) -> dict:
@@ -101,7 +101,7 @@ def compare_search(vectors: np.ndarray, queries: np.ndarray, configs: list[tuple
         top = exact_top(vectors, query, k)
         exact_times.append(time.perf_counter() - started)
         truth.append(set(top[:k + 1].tolist()))
-    report = {"n": int(len(vectors)), "exact": percentiles(exact_times), "annoy": []}
+    report = {"n": len(vectors), "exact": percentiles(exact_times), "annoy": []}
     built: dict[int, AnnoyIndex] = {}
     for n_trees, search_k in configs:
         if n_trees not in built:
@@ -173,7 +173,7 @@ def main() -> None:
         "tensorflow_imported": "tensorflow" in sys.modules,
     }
 
-    vectors = np.ascontiguousarray(engine._state.bundle.film_vectors)
+    vectors = np.ascontiguousarray(engine.model.bundle.film_vectors)
     rng = np.random.default_rng(3)
     configs = [(n_trees, search_k) for n_trees in (20, 50, 100) for search_k in (5000, 20000, 50000, 100000)]
     report["search"] = {}

@@ -43,7 +43,7 @@ def build(folder: Path, megabytes: int, mix: str) -> tuple[Path, Path, int]:
     def rounds():
         copy = 0
         while True:
-            yield copy, (rows if mix == "films" else others + [films[copy % len(films)]])
+            yield copy, (rows if mix == "films" else [*others, films[copy % len(films)]])
             copy += 1
 
     def pages():

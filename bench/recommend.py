@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine import Engine  # noqa: E402
+from engine import Engine
 
 TARGET_P99_MS = 5.0
 
@@ -31,7 +31,7 @@ def percentiles(samples: list[float]) -> dict:
 
 def tastes(engine: Engine, rng: random.Random) -> dict:
     """One random user of each kind: (likes, dislikes) as film ids, or titles where unknown ones are mixed in."""
-    popular = [int(i) for i in engine._state.popular_order[:3000]]
+    popular = [int(i) for i in engine.model.popular_order[:3000]]
 
     def films(n: int) -> list[int]:
         return rng.sample(popular, n)
@@ -62,7 +62,7 @@ def time_recommend(engine: Engine, repeats: int, by: str, seed: int = 7) -> dict
 
 def time_similar(engine: Engine, repeats: int, by: str, seed: int = 11) -> dict:
     rng = random.Random(seed)
-    state = engine._state
+    state = engine.model
     pool = [int(i) for i in state.popular_order[:3000] if state.ratings is None or state.ratings.has_ratings(int(i))]
     samples = []
     for _ in range(repeats):

@@ -15,7 +15,7 @@ def create_app(config: BotConfig, services: Services) -> AsyncApp:
     app = AsyncApp(client=client, signing_secret=config.signing_secret)  # Bolt verifies every request's signature
 
     @app.middleware
-    async def provide_services(context, next):  # noqa: A002 - Bolt's parameter name
+    async def provide_services(context, next):
         context["services"] = services
         if services.http is not None and context.response_url:
             context["respond"] = PooledRespond(services.http, context.response_url)

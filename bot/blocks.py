@@ -1,8 +1,7 @@
 """Every Block Kit message the bot sends, built in one place from engine results."""
 from __future__ import annotations
 
-from engine import Film, Suggestion
-from engine.engine import film_label, wikipedia_url
+from engine import Film, Suggestion, film_label, wikipedia_url
 
 MAX_TITLE_IN_TEXT = 80
 SUGGESTIONS_PER_PAGE = 5
@@ -142,7 +141,8 @@ def forget_confirmation() -> dict:
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": "This deletes all your ratings and what I've shown you. Sure?"}},
             {"type": "actions", "elements": [
-                {"type": "button", "style": "danger", "text": {"type": "plain_text", "text": "Forget me"}, "action_id": "forget_confirm", "value": "yes"},
+                {"type": "button", "style": "danger", "text": {"type": "plain_text", "text": "Forget me"},
+                 "action_id": "forget_confirm", "value": "yes"},
                 {"type": "button", "text": {"type": "plain_text", "text": "Keep my ratings"}, "action_id": "forget_cancel", "value": "no"},
             ]},
         ],
@@ -171,7 +171,8 @@ def did_you_mean(typed: str, candidates: list[Film]) -> dict:
         blocks.append({
             "type": "actions",
             "elements": [
-                {"type": "button", "text": {"type": "plain_text", "text": film_label(c.title, c.year)[:75]}, "action_id": f"pick_film_{i}", "value": str(c.id)}
+                {"type": "button", "text": {"type": "plain_text", "text": film_label(c.title, c.year)[:75]},
+                 "action_id": f"pick_film_{i}", "value": str(c.id)}
                 for i, c in enumerate(candidates[:5])
             ],
         })

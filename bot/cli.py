@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import signal
@@ -11,9 +12,9 @@ from bot.app import create_app
 from bot.config import BotConfig, ConfigError
 from bot.server import create_web_app, serve
 from bot.services import Services
+from bot.state import UserStateStore
+from bot.store import StoreUnavailable, connect
 from engine import BundleError, Config, Engine
-from engine.state import TasteStore
-from engine.store import StoreUnavailable, connect
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         bot_config = BotConfig.from_env()
         config = Config.from_env()
         engine = Engine.load(config.models_dir, config)
-        store = TasteStore(connect(config.redis_url, config.redis_file, config.redis_cluster))
+        store = UserStateStore(connect(config.redis_url, config.redis_file, config.redis_cluster))
     except (ConfigError, ValueError, BundleError, StoreUnavailable) as error:
         print(f"movielike-bot: {error}", file=sys.stderr)
         return 2
@@ -33,10 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()  # the loaded model is long-lived: keep it out of every garbage collection from now on
     logging.getLogger(__name__).info("model %s loaded (%d films); serving on port %d", engine.version, len(engine), bot_config.port)
     bolt = create_app(bot_config, services)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM: a clean stop
         asyncio.run(serve(create_web_app(bolt, services), bot_config.port, bolt, bot_config.app_token))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

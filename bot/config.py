@@ -33,7 +33,7 @@ class BotConfig:
         return f"BotConfig(port={self.port}, mode={mode}, api_url={self.api_url!r}, tokens=<hidden>)"
 
     @classmethod
-    def from_env(cls, environ=None) -> "BotConfig":
+    def from_env(cls, environ=None) -> BotConfig:
         environ = os.environ if environ is None else environ
         port_text = environ.get("PORT", "3000")
         try:

@@ -6,7 +6,6 @@ Under load, opening a session and a connection for every reply cost more than th
 from __future__ import annotations
 
 import aiohttp
-from slack_bolt.context.respond.internals import _build_message
 
 REPLY_TIMEOUT = aiohttp.ClientTimeout(total=10)
 
@@ -20,8 +19,22 @@ class PooledRespond:
 
     async def __call__(self, text: str = "", blocks=None, attachments=None, response_type=None, replace_original=None,
                        delete_original=None, unfurl_links=None, unfurl_media=None, thread_ts=None, metadata=None) -> int:
-        message = _build_message(text, blocks, attachments, response_type, replace_original, delete_original,
-                                 unfurl_links, unfurl_media, thread_ts, metadata)
+        message = response_message(text, blocks, attachments, response_type, replace_original, delete_original,
+                                   unfurl_links, unfurl_media, thread_ts, metadata)
         async with self.session.post(self.response_url, json=message, timeout=REPLY_TIMEOUT) as response:
             await response.read()
             return response.status
+
+
+def response_message(text: str = "", blocks=None, attachments=None, response_type=None, replace_original=None,
+                     delete_original=None, unfurl_links=None, unfurl_media=None, thread_ts=None, metadata=None) -> dict:
+    """The JSON body Slack's response_url takes: `text` always, each other field only when given (empty block or
+    attachment lists are left out, as Bolt's own respond does). Blocks are plain dicts, built in bot/blocks.py."""
+    message: dict = {"text": text}
+    optional = {"blocks": blocks, "attachments": attachments, "response_type": response_type,
+                "replace_original": replace_original, "delete_original": delete_original,
+                "unfurl_links": unfurl_links, "unfurl_media": unfurl_media, "thread_ts": thread_ts,
+                "metadata": metadata}
+    message.update({name: value for name, value in optional.items() if value is not None and not (
+        name in ("blocks", "attachments") and len(value) == 0)})
+    return message

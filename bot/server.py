@@ -11,8 +11,8 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from engine.bundle import RELOAD_CHANNEL
-from engine.store import StoreUnavailable
+from bot.store import StoreUnavailable
+from engine import RELOAD_CHANNEL
 
 log = logging.getLogger(__name__)
 RELOAD_EVERY_SECONDS = 5.0
@@ -48,7 +48,7 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
                 await asyncio.sleep(reload_every)
                 try:
                     await asyncio.to_thread(services.engine.reload_if_changed)
-                except Exception:  # noqa: BLE001 - keep serving the loaded model
+                except Exception:
                     log.exception("model reload failed; still serving %s", services.engine.version)
 
         task = asyncio.create_task(loop())
@@ -70,7 +70,7 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
                             await asyncio.to_thread(services.engine.reload_if_changed)
                 except asyncio.CancelledError:
                     raise
-                except Exception as error:  # noqa: BLE001 - Redis down: polling still works; retry later
+                except Exception as error:
                     log.info("model announcements unavailable (%s); polling CURRENT meanwhile", error)
                     await asyncio.sleep(reload_every)
                 finally:

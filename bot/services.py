@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import aiohttp
 
+from bot.state import UserStateStore
 from engine import Engine
-from engine.state import TasteStore
 
 
 @dataclass
 class Services:
     engine: Engine
-    store: TasteStore
+    store: UserStateStore
     http: aiohttp.ClientSession | None = field(default=None, repr=False)  # opened by the web app at start-up
 
     async def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

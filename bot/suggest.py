@@ -5,7 +5,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks
 from bot.services import Services
-from engine.state import DISLIKE, LIKE
+from bot.state import DISLIKE, LIKE
 
 LIKE_REACTIONS = {"+1", "thumbsup", "heart", "star", "fire"}
 DISLIKE_REACTIONS = {"-1", "thumbsdown", "sleeping", "wastebasket"}

@@ -8,12 +8,10 @@ import argparse
 import json
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
-from engine import BadInput, BundleError, Config, Engine, NotFound, Suggestion
-from engine.engine import VIEWS
-from engine.engine import film_label as _label
-from engine.errors import NoRatingsView
+from engine import VIEWS, BadInput, BundleError, Config, Engine, NoRatingsView, NotFound, Suggestion
+from engine import film_label as _label
 from engine.titles import MAX_QUERY_CHARS
 
 EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_MODEL, EXIT_INTERNAL = 1, 2, 3, 4

@@ -44,7 +44,7 @@ class Config:
     redis_file: Path = Path("var/movielike-redis.db")
 
     @classmethod
-    def from_env(cls, environ=None) -> "Config":
+    def from_env(cls, environ=None) -> Config:
         environ = os.environ if environ is None else environ
         search = environ.get("MOVIELIKE_SEARCH", "auto").strip().lower() or "auto"
         if search not in ("auto", "exact", "annoy"):

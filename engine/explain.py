@@ -40,16 +40,11 @@ class Explainer:
     def links_of(self, film_id: int) -> np.ndarray:
         return self.indices[self.indptr[film_id] : self.indptr[film_id + 1]]
 
-    def films_linking(self, link_id: int) -> np.ndarray:
-        """Ids of the films that link to `link_id`."""
-        positions = np.flatnonzero(self.indices == link_id)
-        return np.searchsorted(self.indptr, positions, side="right") - 1
-
     def shared(self, a: int, b: int, limit: int = 3) -> list[str]:
         """Up to `limit` shared links, most telling first."""
         links_a = self._indices[self._indptr[a] : self._indptr[a + 1]]
         links_b = set(self._indices[self._indptr[b] : self._indptr[b + 1]])
-        common = sorted((link for link in links_a if link in links_b), key=lambda l: (self._tier[l], self._order[l]))
+        common = sorted((link for link in links_a if link in links_b), key=lambda link: (self._tier[link], self._order[link]))
         named = [link for link in common if self._tier[link] == 0]
         categories = [link for link in common if self._tier[link] == 1]
         generic = [link for link in common if self._tier[link] == 2]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.vectors import top_k
+
 
 class RatingsView:
     """Film factors (n_films x dim), biases and rating counts of one bundle; every method is read-only."""
@@ -51,13 +53,8 @@ class RatingsView:
             order = np.argsort(-scores[keep], kind="stable")[:k]
             return candidates[keep][order], scores[keep][order]
         scores = self._rated_unit @ self.unit[film_id]
-        want = min(k + len(skip), len(scores))
-        if want <= 0:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        top = np.argpartition(scores, len(scores) - want)[-want:] if want < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        keep = [position for position, film in zip(top.tolist(), self._rated_ids[top].tolist()) if film not in skip][:k]
-        return self._rated_ids[keep], scores[keep]
+        top = top_k(scores, k, skip, ids=self._rated_ids)
+        return self._rated_ids[top], scores[top]
 
     def cosine(self, film_id: int, others: np.ndarray) -> np.ndarray:
         """Cosine between one film's factors and others' (0 where either has no ratings)."""

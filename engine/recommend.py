@@ -1,7 +1,84 @@
-"""Personal picks from liked and disliked films: a query direction in the film space, solved per request."""
+"""Personal picks from liked and disliked films: a direction in the link model, a folded-in taste, or both blended."""
 from __future__ import annotations
 
 import numpy as np
+
+from engine.errors import NoRatingsView
+from engine.films import Suggestion
+from engine.model import LoadedModel
+from engine.similar import NO_RATINGS_MODEL
+from engine.vectors import top_k
+
+
+def recommend(model: LoadedModel, liked: list[int], disliked: list[int], skip: set[int], k: int, view: str
+              ) -> list[Suggestion]:
+    """Picks for someone who liked `liked` and disliked `disliked` (film ids), none in `skip`; see Engine.recommend."""
+    vectors = model.film_vectors
+    direction = taste_vector(vectors[liked], vectors[disliked])
+    ratings = model.ratings
+    if view == "ratings" and ratings is None:
+        raise NoRatingsView(NO_RATINGS_MODEL)
+    if view == "links" or ratings is None:
+        if direction is None:
+            return popular(model, k, skip, vectors[disliked])
+        ids, scores = model.lifted(direction, k, skip, model.blend.links_popularity_weight, everywhere=True)
+        return picks(model, liked, ids, scores, 0.0)
+    user = ratings.fold_in(liked, disliked)
+    taste = ratings.taste_scores(user)
+    if direction is None:
+        return popular(model, k, skip, vectors[disliked], ratings.rated_ids, taste)
+    blend = model.blend
+    weight = 1.0 if view == "ratings" else blend.recommend_ratings_weight
+    # Each view standardised over the catalogue (means and spreads from precomputed covariances: no extra passes).
+    scores = blend.popularity_weight * model.popularity
+    scores[ratings.rated_ids] += weight * taste
+    if weight < 1:
+        link = vectors @ direction
+        link -= float(model.film_mean @ direction)
+        link *= (1 - weight) / spread(model.film_covariance, direction)
+        scores += link
+    ids = top_k(scores, k, skip)
+    return picks(model, liked, ids, scores[ids], weight)
+
+
+def picks(model: LoadedModel, liked: list[int], ids: np.ndarray, scores: np.ndarray, rating_weight: float
+          ) -> list[Suggestion]:
+    """Suggestions saying 'like <the liked film closest to each>: <links they share>', closeness blended like
+    the scores (one matrix product for all picks)."""
+    closeness = model.film_vectors[liked] @ model.film_vectors[ids].T
+    ratings = model.ratings
+    if rating_weight > 0 and ratings is not None:
+        rated = ratings.rated[ids]
+        by_ratings = ratings.unit[liked] @ ratings.unit[ids].T
+        closeness = np.where(rated, (1 - rating_weight) * closeness + rating_weight * by_ratings, closeness)
+    results = []
+    for column, (film_id, score) in enumerate(zip(ids.tolist(), np.asarray(scores).tolist())):
+        closest = liked[int(np.argmax(closeness[:, column]))]
+        shared = model.explainer.why(closest, film_id)
+        why = f"like {model.label(closest)}" + (f": {shared}" if shared else "")
+        results.append(model.suggestion(film_id, score, why))
+    return results
+
+
+def popular(model: LoadedModel, k: int, skip: set[int], disliked: np.ndarray,
+            rated_ids: np.ndarray | None = None, taste: np.ndarray | None = None) -> list[Suggestion]:
+    """Well-known films for someone with no likes: away from the disliked ones, nudged by their taste scores."""
+    pool = [int(i) for i in model.popular_order[: k * 10 + len(skip)] if int(i) not in skip]
+    scores = model.popularity[pool].copy()
+    if len(disliked):
+        scores -= 0.5 * np.clip(model.film_vectors[pool] @ np.asarray(disliked).T, 0, None).max(axis=1)
+    if taste is not None:
+        nudge = np.zeros(len(model), dtype=np.float32)
+        nudge[rated_ids] = taste
+        scores += 0.1 * nudge[pool]
+    order = np.argsort(-scores, kind="stable")[:k]
+    return [model.suggestion(pool[i], model.popularity[pool[i]], "one of the best-known films") for i in order]
+
+
+def spread(covariance: np.ndarray, query: np.ndarray) -> float:
+    """Standard deviation over the catalogue of rows . query, from the rows' covariance (never zero)."""
+    query = query.astype(np.float64)
+    return max(float(np.sqrt(max(query @ covariance @ query, 0.0))), 1e-12)
 
 
 def logistic_direction(liked: np.ndarray, disliked: np.ndarray, l2: float = 1.0, iterations: int = 25) -> np.ndarray:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 from annoy import AnnoyIndex
 
+from engine.vectors import top_k
+
 ANNOY_MIN_CANDIDATES = 100
 
 
@@ -23,7 +25,7 @@ class VectorSearch:
 
     def nearest(self, query: np.ndarray, k: int, exclude=()) -> tuple[np.ndarray, np.ndarray]:
         """The k nearest ids and their cosines, never any id in `exclude` (asks for k + len(exclude), then cuts)."""
-        exclude = set(int(i) for i in exclude)
+        exclude = {int(i) for i in exclude}
         want = min(k + len(exclude), len(self.vectors))
         if want <= 0:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
@@ -37,8 +39,6 @@ class VectorSearch:
         else:
             scores = self.vectors @ query
             candidates = None
-        top = np.argpartition(scores, len(scores) - want)[-want:] if want < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top_k(scores, k, exclude, ids=candidates)
         ids = candidates[top] if candidates is not None else top
-        keep = np.array([int(i) not in exclude for i in ids], dtype=bool)
-        return ids[keep][:k], scores[top][keep][:k]
+        return ids, scores[top]

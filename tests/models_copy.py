@@ -9,7 +9,7 @@ from engine.bundle import CURRENT
 
 def copy_current(models_dir: Path, target: Path) -> str:
     """Copy the version `models_dir/CURRENT` names into `target` and make it current there; returns its name."""
-    from training.publish import point_current
+    from training.publish.bundle import point_current
 
     version = (models_dir / CURRENT).read_text().strip()
     shutil.copytree(models_dir / version, target / version)

@@ -1,1 +1,10 @@
-"""Offline side of movielike: read films, train the link model, evaluate it and publish model bundles."""
+"""movielike's offline side, one sub-package per job; imports point down this list, never up:
+
+data/        reading films (Cookbook ndjson) and MovieLens ratings, popularity, downloading the public data
+links/       the link model: (film, link) pairs, tf.data batches, the Keras model and its fit
+ratings/     the rating predictors (RMSE), the taste model and its export into the catalogue's film order
+publish/     writing bundles (one writer, checksums, atomic renames), the retrain guard, notifying bots
+evaluation/  link metrics and franchise pairs, baselines, the recommendation evaluation that tunes the blend
+wikipedia/   films from a Wikipedia dump: download, streaming, wikitext parsing, extraction
+train.py     the `train` / `all` commands' work; report.py the `report` command's pictures; cli.py `movielike-train`
+"""

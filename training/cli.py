@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from engine.config import Config
-from training.run import GUARDED_METRICS
+from training.publish.guard import GUARDED_METRICS
 
 EXIT_GUARD = 3
 
@@ -27,8 +27,9 @@ def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> Non
     parser.add_argument("--dim", type=int, default=None, help="vector size (default 128)")
     parser.add_argument("--batch-size", type=int, default=None, help="pairs a batch per replica (default 1024)")
     parser.add_argument("--learning-rate", type=float, default=None)
-    parser.add_argument("--loss", choices=("contrastive", "seeds"), default=None,
-                       help="contrastive: in-batch negatives (default); seeds: the Cookbook's MSE on +1/-1 random pairs")
+    parser.add_argument("--loss", choices=("contrastive", "cookbook"), default=None,
+                        help="contrastive: in-batch and uniform negatives (default); cookbook: the Deep Learning "
+                             "Cookbook's MSE on +1/-1 random pairs")
     parser.add_argument("--min-films", type=int, default=3, help="keep links used by at least this many films (default 3)")
     parser.add_argument("--trees", type=int, default=100, help="Annoy trees for the film index (default 100)")
     parser.add_argument("--seed", type=int, default=None)
@@ -37,6 +38,11 @@ def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> Non
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--no-evaluate", action="store_true",
                         help="skip the recommendation evaluation (faster; the blend keeps its default weights)")
+    parser.add_argument("--rating-epochs", type=int, default=None,
+                        help="most epochs of each rating predictor, early-stopped before (default 60)")
+    parser.add_argument("--taste-epochs", type=int, default=None, help="epochs of the taste model (default 40)")
+    parser.add_argument("--evaluation-users", type=int, default=None,
+                        help="simulated users in the recommendation evaluation (default: every eligible one)")
 
 
 def _add_bundle_arguments(parser: argparse.ArgumentParser, config: Config) -> None:
@@ -61,7 +67,6 @@ def _parser(config: Config) -> argparse.ArgumentParser:
         f"({', '.join(GUARDED_METRICS)}) drops by more than --tolerance, stop with exit code 3 and a report "
         "(unless --force). Otherwise publish and tell running bots over Redis (REDIS_URL) to reload."))
     _add_train_arguments(retrain, config)
-    retrain.add_argument("--gpus", action="store_true", help="use every local GPU (the default when any is found)")
     retrain.add_argument("--force", action="store_true", help="publish even if the new model evaluates worse")
     retrain.add_argument("--tolerance", type=float, default=0.02, help="largest drop of a guarded metric (default 0.02)")
 
@@ -106,8 +111,10 @@ def _parser(config: Config) -> argparse.ArgumentParser:
 
 
 def _train(args: argparse.Namespace, config: Config, guarded: bool = False) -> int:
-    from training.run import train_and_publish
-    from training.train import TrainParams
+    from training.links.fit import TrainParams
+    from training.ratings.predictors import RatingsParams
+    from training.ratings.taste import TasteParams
+    from training.train import train_and_publish
 
     if not args.films.is_file():
         print(f"movielike-train: no films file at {args.films}. Pass --films PATH, set MOVIELIKE_DATA, "
@@ -121,6 +128,16 @@ def _train(args: argparse.Namespace, config: Config, guarded: bool = False) -> i
     if params.epochs < 1 or params.dim < 2 or params.batch_size < 2:
         print("movielike-train: --epochs must be >= 1, --dim and --batch-size >= 2.", file=sys.stderr)
         return 2
+    if any(value is not None and value < low for value, low in
+           ((args.rating_epochs, 1), (args.taste_epochs, 1), (args.evaluation_users, 2))):
+        print("movielike-train: --rating-epochs and --taste-epochs must be >= 1, --evaluation-users >= 2 "
+              "(half tune, half are scored).", file=sys.stderr)
+        return 2
+    rating_params, taste_params = RatingsParams(), TasteParams()
+    if args.rating_epochs is not None:
+        rating_params.max_epochs = args.rating_epochs
+    if args.taste_epochs is not None:
+        taste_params.epochs = args.taste_epochs
     params.mixed_precision = args.mixed_precision
     params.gpus = "none" if args.cpu else "auto"
     ratings = args.ratings if args.ratings and args.ratings.is_file() else None
@@ -128,14 +145,15 @@ def _train(args: argparse.Namespace, config: Config, guarded: bool = False) -> i
     try:
         run = train_and_publish(args.films, args.models, params, args.min_films, ratings, args.trees,
                                 config.keep_versions, progress=not args.quiet, guard_tolerance=tolerance,
-                                evaluate=not args.no_evaluate)
+                                evaluate=not args.no_evaluate, rating_params=rating_params,
+                                taste_params=taste_params, evaluation_users=args.evaluation_users)
     except ValueError as error:
         print(f"movielike-train: {error}", file=sys.stderr)
         return 1
     if run.refused:
         return EXIT_GUARD
     if guarded:
-        from training.notify import notify_bots
+        from training.publish.notify import notify_bots
 
         heard = notify_bots(run.bundle.name, config.redis_url, config.redis_cluster)
         if heard is not None:
@@ -185,8 +203,8 @@ def _current_bundle(models: Path) -> Path | None:
 def _evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from training.publish import update_manifest
-    from training.recommend_eval import evaluate_recommendations
+    from training.evaluation.recommendations import evaluate_recommendations
+    from training.publish.bundle import update_manifest
 
     bundle = _current_bundle(args.models)
     if bundle is None:
@@ -205,7 +223,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from training.plots import write_report
+    from training.report import write_report
 
     bundle = _current_bundle(args.models)
     if bundle is None:
@@ -221,7 +239,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from training.download import DownloadError, fetch_all
+    from training.data.fetch import DownloadError, fetch_all
 
     try:
         for path in fetch_all(args.dir):

@@ -1,149 +1,146 @@
-"""Fit the link model on (film, link) pairs, on the CPU or on every local GPU, with a progress bar."""
+"""What `movielike-train train` (and `all`) does: read films -> build pairs -> fit the link model -> evaluate it ->
+train the ratings models -> write the bundle -> evaluate recommendations and tune the blend -> guard -> publish."""
 from __future__ import annotations
 
+import json
 import logging
+import resource
+import shutil
+import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
-
-from training.dataset import LinkDataset
+from engine.bundle import sha256_of
+from training.data.films import read_films, read_redirects
+from training.data.popularity import popularity, rating_counts
+from training.evaluation.links import evaluate_model, format_metrics
+from training.links.dataset import build_dataset
+from training.links.fit import TrainParams, train_link_model
+from training.publish.bundle import activate_version, publish_bundle, update_manifest
+from training.publish.guard import guard_report, published_metrics
+from training.ratings.predictors import RatingsParams
+from training.ratings.taste import TasteParams
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class TrainParams:
-    """Training parameters; stored in the manifest so a bundle says how it was made."""
-
-    dim: int = 128
-    epochs: int = 20
-    batch_size: int = 1024
-    learning_rate: float = 0.01
-    loss: str = "contrastive"
-    temperature: float = 0.05
-    uniform_negatives: int = 2048  # contrastive: extra negatives per batch drawn uniformly over links
-    link_weighting: str = "none"  # idf: a pair counts by how rare its link is; none: all pairs alike
-    negative_ratio: int = 10
-    seed: int = 42
-    mixed_precision: bool = False
-    gpus: str = "auto"  # auto: every local GPU if any; none: CPU even when GPUs exist
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+class TrainRun:
+    bundle: Path | None  # None when the guard stopped the publish
+    manifest: dict
+    refused: str | None = None  # the guard's report when it refused
 
 
-@dataclass
-class TrainResult:
-    film_vectors: np.ndarray
-    link_vectors: np.ndarray
-    loss_curve: list[float]
-    seconds: float
-    device: str
-    replicas: int
-    examples_per_second: float
-    epoch_seconds: list[float] = field(default_factory=list)
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def pair_weights(dataset: LinkDataset, weighting: str) -> np.ndarray:
-    """Weight of each training pair: its link's inverse document frequency scaled to mean 1, or all ones."""
-    if weighting == "none":
-        return np.ones(len(dataset.pair_links), dtype=np.float32)
-    if weighting != "idf":
-        raise ValueError(f"link weighting must be 'idf' or 'none', got {weighting!r}")
-    frequency = np.bincount(dataset.pair_links, minlength=dataset.n_model_links)
-    idf = np.log(dataset.n_films / np.maximum(frequency, 1))
-    weights = idf[dataset.pair_links]
-    return (weights / weights.mean()).astype(np.float32)
+def train_and_publish(
+    films_path: Path,
+    models_dir: Path,
+    params: TrainParams,
+    min_films_per_link: int = 3,
+    ratings_path: Path | None = None,
+    n_trees: int = 100,
+    keep: int = 3,
+    progress: bool = True,
+    out=sys.stderr,
+    guard_tolerance: float | None = None,
+    evaluate: bool = True,
+    rating_params: RatingsParams | None = None,
+    taste_params: TasteParams | None = None,
+    evaluation_users: int | None = None,
+) -> TrainRun:
+    """Run the whole training and publish; prints what it does to `out`.
 
-
-def pick_strategy(gpus: str):
-    """MirroredStrategy over several GPUs, the default strategy (one GPU or the CPU) otherwise."""
-    import tensorflow as tf
-
-    devices = tf.config.list_physical_devices("GPU") if gpus != "none" else []
-    if gpus == "none":
-        tf.config.set_visible_devices([], "GPU")
-    if len(devices) > 1:
-        return tf.distribute.MirroredStrategy(), f"{len(devices)} GPUs"
-    return tf.distribute.get_strategy(), ("GPU" if devices else "CPU")
-
-
-def train_link_model(dataset: LinkDataset, params: TrainParams, progress: bool = True) -> TrainResult:
-    """Train and return normalised film and link vectors plus the loss per epoch."""
-    import warnings
-
-    import keras
-    import tensorflow as tf
-    from tqdm.auto import tqdm
-
-    # Our tf.data pipeline shuffles itself; Keras warns that fit() will not.
-    warnings.filterwarnings("ignore", message="`shuffle=True` was passed", category=UserWarning)
-
-    from training.evaluate import normalize_rows
-    from training.model import LinkModel
-    from training.pipeline import contrastive_batches, sampled_batches, softmax_batches
-
-    keras.utils.set_random_seed(params.seed)
-    strategy, device = pick_strategy(params.gpus)
-    if params.mixed_precision:
-        keras.mixed_precision.set_global_policy("mixed_float16")
-    replicas = strategy.num_replicas_in_sync
-    batch_size = params.batch_size * replicas
-    if len(dataset.pair_films) < batch_size:
-        raise ValueError(f"only {len(dataset.pair_films)} training pairs for a batch of {batch_size}: lower --batch-size")
-    if params.loss == "seeds":
-        batches = sampled_batches(
-            dataset.pair_films, dataset.pair_links, dataset.n_films, dataset.n_model_links,
-            batch_size, params.negative_ratio, params.seed,
-        )
-    else:
-        weights = pair_weights(dataset, params.link_weighting)
-        if params.loss == "softmax":
-            batches = softmax_batches(dataset.pair_films, dataset.pair_links, weights, batch_size, params.seed)
-        else:
-            batches = contrastive_batches(dataset.pair_films, dataset.pair_links, weights, batch_size, params.seed,
-                                          dataset.n_model_links, params.uniform_negatives)
-    steps = len(dataset.pair_films) // batch_size
-
-    with strategy.scope():
-        model = LinkModel(dataset.n_films, dataset.n_model_links, params.dim, params.loss, params.temperature)
-        model.compile(optimizer=keras.optimizers.Adam(params.learning_rate), loss=model.loss_function())
-
-    epoch_seconds: list[float] = []
-
-    class Progress(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.bar = tqdm(total=steps * params.epochs, unit="batch", desc="training", disable=not progress, mininterval=0.5)
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.started = time.perf_counter()
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.bar.update(1)
-
-        def on_epoch_end(self, epoch, logs=None):
-            epoch_seconds.append(time.perf_counter() - self.started)
-            self.bar.set_postfix(epoch=epoch + 1, loss=f"{(logs or {}).get('loss', float('nan')):.4f}")
-
-        def on_train_end(self, logs=None):
-            self.bar.close()
-
+    With ratings: the rating predictors are compared by RMSE, the taste model is trained, and (unless `evaluate`
+    is False) simulated MovieLens users (at most `evaluation_users`) tune the blend and measure it before the bundle
+    goes live. `rating_params` / `taste_params` default to the measured settings (see training/ratings/).
+    """
     started = time.perf_counter()
-    history = model.fit(batches, epochs=params.epochs, steps_per_epoch=steps, verbose=0, callbacks=[Progress()])
-    seconds = time.perf_counter() - started
-    if params.mixed_precision:
-        keras.mixed_precision.set_global_policy("float32")
-    examples = steps * batch_size * params.epochs
-    film_vectors, link_vectors = normalize_rows(model.film_vectors()), normalize_rows(model.link_vectors())
-    keras.backend.clear_session()
-    return TrainResult(
-        film_vectors=film_vectors,
-        link_vectors=link_vectors,
-        loss_curve=[float(x) for x in history.history["loss"]],
-        seconds=seconds,
-        device=device,
-        replicas=replicas,
-        examples_per_second=examples / seconds,
-        epoch_seconds=epoch_seconds,
+    report = read_films(films_path)
+    if not report.films:
+        raise ValueError(f"{films_path} holds no readable film ({report.bad_lines} bad lines).")
+    print(f"read {len(report.films):,} films from {films_path} ({report.bad_lines} bad lines, {report.duplicates} duplicates)", file=out)
+    for example in report.bad_examples:
+        print(f"  skipped {example}", file=out)
+    dataset = build_dataset(report.films, min_films_per_link)
+    print(
+        f"{dataset.n_films:,} films, {dataset.n_model_links:,} links used by >= {min_films_per_link} films, "
+        f"{len(dataset.pair_films):,} (film, link) pairs; {dataset.dropped_films} films dropped (no such link)",
+        file=out,
     )
+    ratings = None
+    if ratings_path is not None and Path(ratings_path).is_file():
+        ratings = rating_counts(ratings_path)
+        print(f"popularity from {sum(ratings.values()):,} MovieLens ratings in {ratings_path}", file=out)
+    result = train_link_model(dataset, params, progress=progress)
+    print(
+        f"trained {params.epochs} epochs on {result.device} in {result.seconds:.1f}s "
+        f"({result.examples_per_second:,.0f} pairs/s)",
+        file=out,
+    )
+    metrics = evaluate_model(dataset, result.film_vectors, result.link_vectors)
+    print(format_metrics(metrics, result.loss_curve), file=out)
+    manifest_extra = {
+        "input": {
+            "films_file": str(films_path),
+            "films_sha256": report.sha256,
+            "bad_lines": report.bad_lines,
+            "ratings_file": str(ratings_path) if ratings else None,
+            "ratings_sha256": sha256_of(Path(ratings_path)) if ratings else None,
+        },
+        "training": {
+            **params.as_dict(),
+            "min_films_per_link": min_films_per_link,
+            "device": result.device,
+            "replicas": result.replicas,
+            "seconds": round(result.seconds, 2),
+            "epoch_seconds": [round(s, 2) for s in result.epoch_seconds],
+            "examples_per_second": round(result.examples_per_second),
+            "loss_curve": [round(x, 5) for x in result.loss_curve],
+        },
+        "metrics": metrics,
+    }
+    ratings_view = None
+    if ratings is not None:
+        from training.data.movielens import read_ratings
+        from training.ratings.fit import train_ratings
+
+        ratings_view = train_ratings(read_ratings(ratings_path), [f.movielens_id for f in dataset.films],
+                                     rating_params, taste_params, out=out)
+    bundle = publish_bundle(
+        models_dir,
+        dataset,
+        result.film_vectors,
+        result.link_vectors,
+        popularity(dataset.films, ratings),
+        manifest_extra,
+        n_trees=n_trees,
+        keep=keep,
+        aliases=read_redirects(films_path),
+        ratings=ratings_view,
+        activate=False,
+    )
+    try:
+        if ratings_view is not None and evaluate:
+            from training.evaluation.recommendations import evaluate_recommendations
+
+            evaluation = evaluate_recommendations(bundle, ratings_path, max_users=evaluation_users, out=out)
+            metrics = {**metrics, "recommend_ndcg_at_10": evaluation["recommend"]["blend"]["ndcg_at_10"]}
+            update_manifest(bundle, {"blend": evaluation["blend"], "evaluation": evaluation, "metrics": metrics})
+        refused = guard_report(published_metrics(models_dir), metrics, guard_tolerance) if guard_tolerance is not None else None
+    except BaseException:
+        shutil.rmtree(bundle, ignore_errors=True)
+        raise
+    if refused:
+        print(refused, file=out)
+        shutil.rmtree(bundle, ignore_errors=True)
+        return TrainRun(None, {"metrics": metrics, **manifest_extra}, refused)
+    activate_version(models_dir, bundle.name, keep)
+    total = time.perf_counter() - started
+    print(f"published {bundle} in {total:.0f}s overall; peak memory {peak_rss_mb():,.0f} MB", file=out)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    return TrainRun(bundle, manifest)

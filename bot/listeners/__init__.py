@@ -1,4 +1,4 @@
-"""Wires every kind of listener onto the app."""
+"""Slack listeners by kind, one file per listener (commands/, actions/, events/); `register(app)` wires them all."""
 from slack_bolt.async_app import AsyncApp
 
 from bot.listeners import actions, commands, events

@@ -18,8 +18,8 @@ from bot.app import create_app
 from bot.config import BotConfig
 from bot.server import create_web_app
 from bot.services import Services
-from engine.state import TasteStore
-from engine.store import connect
+from bot.state import UserStateStore
+from bot.store import connect
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
@@ -91,7 +91,7 @@ async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
 class RunningBot:
     url: str
     stub: SlackStub
-    store: TasteStore
+    store: UserStateStore
     http: aiohttp.ClientSession
 
     async def post(self, body: str, content_type: str = "application/x-www-form-urlencoded", timestamp: int | None = None,
@@ -155,11 +155,11 @@ async def running_bot(engine, redis_url: str = REDIS_URL, reload_every: float = 
     stub_app.router.add_route("POST", "/{tail:.*}", stub.handle)
     stub_runner, stub.url = await _serve(stub_app)
     client = connect(redis_url, embedded_path=None)
-    store = TasteStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}")
+    store = UserStateStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}")
     services = Services(engine, store)
     config = BotConfig(bot_token=TOKEN, signing_secret=SECRET, api_url=f"{stub.url}/api/")
     bot_runner, url = await _serve(create_web_app(create_app(config, services), services, reload_every))
-    http = aiohttp.ClientSession()
+    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))  # a stuck request fails, never hangs
     try:
         yield RunningBot(url, stub, store, http)
     finally:

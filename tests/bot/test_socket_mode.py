@@ -12,8 +12,8 @@ from bot.app import create_app
 from bot.config import BotConfig
 from bot.server import socket_mode_handler
 from bot.services import Services
-from engine.state import TasteStore
-from engine.store import connect
+from bot.state import UserStateStore
+from bot.store import connect
 from tests.bot.harness import REDIS_URL, SlackStub, _serve
 
 
@@ -37,7 +37,7 @@ def test_slash_command_over_socket_mode(engine):
         slack.router.add_route("POST", "/{tail:.*}", stub.handle)
         runner, stub.url = await _serve(slack)
         client = connect(REDIS_URL, embedded_path=None)
-        services = Services(engine, TasteStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}"))
+        services = Services(engine, UserStateStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}"))
         bolt = create_app(BotConfig("xoxb-test", "unused-in-socket-mode", api_url=f"{stub.url}/api/"), services)
         handler = socket_mode_handler(bolt, "xapp-test")
         try:

@@ -10,9 +10,9 @@ import time
 import numpy as np
 import pytest
 
-from engine import BadInput, BundleError, Engine, NotFound
+from engine import BundleError, Engine, NotFound
 from tests.models_copy import add_version, copy_current
-from training.publish import point_current
+from training.publish.bundle import point_current
 
 
 def test_similar_returns_k_other_films_with_reasons(engine):
@@ -125,7 +125,7 @@ def test_reload_swaps_models_while_queries_run(models_dir, tmp_path):
             try:
                 assert len(engine.similar("Blade Runner", k=5)) == 5
                 answered[0] += 1
-            except BaseException as error:  # noqa: BLE001 - the test reports any failure
+            except BaseException as error:
                 failures.append(error)
 
     workers = [threading.Thread(target=ask) for _ in range(3)]

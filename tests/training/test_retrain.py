@@ -51,12 +51,12 @@ def test_retrain_publishes_notifies_and_guards(tmp_path, small_films):
         first = current_version(models)
         assert first is not None and "told 1 running bot" in good.stderr
 
-        worse = retrain(small_films, models, "--epochs", "1", "--dim", "2", "--loss", "seeds", "--min-films", "2")
+        worse = retrain(small_films, models, "--epochs", "1", "--dim", "2", "--loss", "cookbook", "--min-films", "2")
         assert worse.returncode == 3, worse.stderr[-3000:]
         assert "not publishing" in worse.stderr and ("franchise_hit_rate_at_10" in worse.stderr or "link_share" in worse.stderr)
         assert current_version(models) == first, "a refused model is never published"
 
-        forced = retrain(small_films, models, "--epochs", "1", "--dim", "2", "--loss", "seeds", "--min-films", "2", "--force")
+        forced = retrain(small_films, models, "--epochs", "1", "--dim", "2", "--loss", "cookbook", "--min-films", "2", "--force")
         assert forced.returncode == 0, forced.stderr[-3000:]
         assert current_version(models) != first
         manifest = json.loads((models / current_version(models) / "manifest.json").read_text())

@@ -5,8 +5,8 @@ Used to make real-format dumps from sample pages (tests, bench/extract.py) and s
 from __future__ import annotations
 
 import bz2
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 HEADER = ('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10" xml:lang="en">\n'

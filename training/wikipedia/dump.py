@@ -9,8 +9,8 @@ from __future__ import annotations
 import bz2
 import io
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 READ_BLOCK = 1 << 20
 

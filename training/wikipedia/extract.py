@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from training.wikipedia.dump import Page, pages_in_file, pages_in_range, read_index
+from training.wikipedia.dump import pages_in_file, pages_in_range, read_index
 from training.wikipedia.wikitext import film_record, is_film, normalize_title, redirect_target
 
 CHUNK_BYTES = 4 << 20  # compressed bytes of whole streams handed to a worker at a time
@@ -27,7 +27,7 @@ class ExtractStats:
     bad_pages: int = 0
     seconds: float = 0.0
 
-    def add(self, other: "ExtractStats") -> None:
+    def add(self, other: ExtractStats) -> None:
         for name in ("pages", "films", "bad_pages"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -46,7 +46,7 @@ def _extract_pages(pages) -> tuple[list[list], list[tuple[str, str]], ExtractSta
             continue
         try:
             record = film_record(normalize_title(page.title), page.text)
-        except Exception:  # noqa: BLE001 - one malformed page is counted, never fatal
+        except Exception:
             stats.bad_pages += 1
             continue
         if record is not None:

@@ -1,3 +1,4 @@
+"""Button clicks: ratings, undo, forget, more like this, views, picking between namesakes, the rating loop."""
 import re
 
 from slack_bolt.async_app import AsyncApp
@@ -6,7 +7,8 @@ from bot.listeners.actions.more_like import more_like
 from bot.listeners.actions.pick_film import pick_film
 from bot.listeners.actions.rate import rate_dislike, rate_like
 from bot.listeners.actions.ratings import forget_cancel, forget_confirm, unrate
-from bot.listeners.actions.similar_view import ACTION_PREFIX as SIMILAR_VIEW, similar_view
+from bot.listeners.actions.similar_view import ACTION_PREFIX as SIMILAR_VIEW
+from bot.listeners.actions.similar_view import similar_view
 from bot.listeners.actions.start_suggest import start_suggest
 
 

@@ -9,7 +9,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from bot import blocks
 from bot.listeners.actions.common import film_from_value
 from bot.services import Services
-from engine.engine import MAX_K, VIEWS
+from engine import MAX_K, VIEWS
 
 
 async def more_like(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:

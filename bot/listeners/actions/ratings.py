@@ -9,8 +9,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from bot import blocks
 from bot.listeners.actions.common import film_from_value, who
 from bot.services import Services
-from engine.engine import film_label
-from engine.store import StoreUnavailable
+from bot.store import StoreUnavailable
+from engine import film_label
 
 
 async def unrate(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:

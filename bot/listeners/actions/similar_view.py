@@ -9,8 +9,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from bot import blocks
 from bot.listeners.actions.common import film_from_value
 from bot.services import Services
-from engine import NoRatingsView
-from engine.engine import VIEWS
+from engine import VIEWS, NoRatingsView
 
 ACTION_PREFIX = "similar_view_"
 

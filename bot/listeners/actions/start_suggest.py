@@ -10,8 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import blocks
 from bot.listeners.actions.common import who
 from bot.services import Services
+from bot.store import StoreUnavailable
 from bot.suggest import post_suggestion
-from engine.store import StoreUnavailable
 
 
 async def start_suggest(ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient, context: dict,

@@ -9,9 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks
 from bot.services import Services
+from bot.store import StoreUnavailable
 from bot.suggest import post_suggestion
 from engine import BadInput, NotFound
-from engine.store import StoreUnavailable
 
 MAX_COMMAND_CHARS = 300
 
@@ -46,7 +46,7 @@ async def movielike_command(
     except StoreUnavailable:
         logger.warning("Redis unavailable for /movielike %s", word)
         await respond(**blocks.plain("I couldn't reach my memory just now, please try again in a moment."))
-    except Exception:  # noqa: BLE001 - the user gets a plain answer, the log gets the traceback
+    except Exception:
         logger.exception("/movielike failed")
         await respond(**blocks.plain("Something went wrong on my side; please try again."))
 
@@ -62,7 +62,7 @@ async def _within_rate_limit(services: Services, team: str, user: str, logger: L
 
 async def _ratings(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
     ratings = await services.store.ratings(team, user, recent=1000)
-    by_id = {film_id: value for film_id, value in ratings.recent}
+    by_id = dict(ratings.recent)
     newest = [f for f, _ in ratings.recent] + [f for f in ratings.likes + ratings.dislikes if f not in by_id]
     films = [services.engine.film(f) for f in newest if 0 <= f < len(services.engine)]
     liked = [f for f in films if f.id in set(ratings.likes)]

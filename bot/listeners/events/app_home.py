@@ -7,7 +7,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks
 from bot.services import Services
-from engine.store import StoreUnavailable
+from bot.store import StoreUnavailable
 
 
 async def app_home_opened(body: dict, event: dict, client: AsyncWebClient, context: dict, logger: Logger) -> None:

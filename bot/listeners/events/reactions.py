@@ -6,8 +6,8 @@ from logging import Logger
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import Services
+from bot.store import StoreUnavailable
 from bot.suggest import post_suggestion, reaction_value
-from engine.store import StoreUnavailable
 
 
 async def _suggestion_reacted(body: dict, event: dict, services: Services) -> tuple[str, str, int, int, str] | None:

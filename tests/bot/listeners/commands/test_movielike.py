@@ -85,7 +85,8 @@ def test_a_shared_title_offers_the_other_films(engine):
             [message] = await bot.stub.wait_for_responses(1)
             assert "The Thing (1982)" in message["blocks"][0]["text"]["text"]
             assert "Not this one?" in texts(message)
-            others = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"].startswith("pick_film")]
+            others = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+                      if e["action_id"].startswith("pick_film")]
             assert [o["text"]["text"] for o in others] == ["The Thing (2011)"]
 
     run(body())

@@ -1,0 +1,39 @@
+"""How the two views mix in similar() and recommend(): weights tuned by the trainer and stored in the manifest."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VIEWS = ("both", "links", "ratings")  # which model similar()/recommend() use: the blend, or one view alone
+LINKS_POPULARITY_PRIOR = 0.15  # recommend(by=links) without a tuned value: how much being well known lifts a cosine
+# Manifests written before the fields were named for what they are used these keys.
+_OLD_KEYS = {"similar": "similar_ratings_weight", "recommend": "recommend_ratings_weight",
+             "popularity": "popularity_weight", "links_popularity": "links_popularity_weight"}
+
+
+@dataclass(frozen=True)
+class Blend:
+    """The blend's weights; the trainer tunes them on held-out MovieLens users.
+
+    similar():   score = (1 - similar_ratings_weight) x link cosine + similar_ratings_weight x ratings cosine.
+    recommend(): score = (1 - recommend_ratings_weight) x link score + recommend_ratings_weight x taste score (each
+                 standardised over the catalogue) + popularity_weight x popularity (in [0, 1]).
+    recommend(by="links"): cosine + links_popularity_weight x popularity.
+    """
+
+    similar_ratings_weight: float = 0.5
+    recommend_ratings_weight: float = 0.5
+    popularity_weight: float = 2.0
+    links_popularity_weight: float = LINKS_POPULARITY_PRIOR
+
+    @classmethod
+    def from_manifest(cls, manifest: dict) -> Blend:
+        """The manifest's `blend` section (new or old key names); defaults for what it lacks."""
+        stored = {_OLD_KEYS.get(name, name): value for name, value in (manifest.get("blend") or {}).items()}
+        return cls(**{name: float(stored[name]) for name in cls.__dataclass_fields__ if name in stored})
+
+
+def check_view(by: str) -> str:
+    """`by` itself when it names a view; ValueError listing the views otherwise."""
+    if by not in VIEWS:
+        raise ValueError(f"by must be one of {', '.join(VIEWS)}, got {by!r}")
+    return by

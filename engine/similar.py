@@ -1,0 +1,91 @@
+"""Films like a film (by shared links, by who liked them, or both blended) and films around a linked page."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.errors import NoRatingsView
+from engine.films import Suggestion
+from engine.model import LoadedModel
+
+RATINGS_POOL = 100  # similar(by=both): the ratings view's nearest films that join the link view's as candidates
+ABOUT_POPULARITY_PRIOR = 0.3  # about(): people asking about a person expect their known films first
+NO_RATINGS_MODEL = ("This model was trained without MovieLens ratings, so there is no ratings view: "
+                    "use the links view, or retrain with --ratings.")
+
+
+def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str) -> list[Suggestion]:
+    """The k films most like `film_id` in `view`, best first, none in `skip` (which holds the film itself)."""
+    ratings = model.ratings
+    if view == "ratings":
+        need_ratings(model, film_id)
+        ids, scores = ratings.neighbours(film_id, k, skip)
+        return [model.suggestion(i, s, why_ratings(model, film_id, i)) for i, s in zip(ids.tolist(), scores.tolist())]
+    weight = model.blend.similar_ratings_weight
+    if view == "links" or ratings is None or not ratings.has_ratings(film_id) or weight <= 0:
+        return similar_by_links(model, film_id, k, skip)
+    link_ids = model.bundle.neighbours[film_id]
+    rating_ids, _ = ratings.neighbours(film_id, RATINGS_POOL, skip)
+    candidates = np.array([i for i in dict.fromkeys([*link_ids.tolist(), *rating_ids.tolist()]) if i not in skip])
+    vectors = model.bundle.film_vectors
+    link_cosine = vectors[candidates] @ vectors[film_id]
+    rating_cosine = ratings.cosine(film_id, candidates)  # 0 for a film nobody rated: no evidence either way
+    scores = (1 - weight) * link_cosine + weight * rating_cosine
+    order = np.argsort(-scores, kind="stable")[:k]
+    if len(order) < k:
+        return similar_by_links(model, film_id, k, skip)
+    liked_alike = set(rating_ids[:k].tolist())
+    results = []
+    for position in order:
+        other = int(candidates[position])
+        why = model.explainer.why(film_id, other)
+        if other in liked_alike:
+            why = f"{why} · liked by the same people" if why else "liked by the same people"
+        results.append(model.suggestion(other, scores[position], why))
+    return results
+
+
+def similar_by_links(model: LoadedModel, film_id: int, k: int, skip: set[int]) -> list[Suggestion]:
+    """Reads the exact neighbours stored in the bundle; searches only when `k` plus `skip` go deeper than them."""
+    ids, scores = model.bundle.neighbours[film_id], model.bundle.neighbour_scores[film_id]
+    kept = [(i, s) for i, s in zip(ids.tolist(), scores.tolist()) if i not in skip]
+    if len(kept) < k:  # deeper than the stored neighbours: search
+        found, found_scores = model.films.nearest(model.bundle.film_vectors[film_id], k, exclude=skip)
+        kept = list(zip(found.tolist(), found_scores.tolist()))
+    return [model.suggestion(i, s, model.explainer.why(film_id, i)) for i, s in kept[:k]]
+
+
+def need_ratings(model: LoadedModel, film_id: int) -> None:
+    """NoRatingsView, saying what to try instead, unless the film has a ratings view."""
+    if model.ratings is None:
+        raise NoRatingsView(NO_RATINGS_MODEL)
+    if not model.ratings.has_ratings(film_id):
+        raise NoRatingsView(f"{model.label(film_id)} has no MovieLens ratings, so there is no ratings view of it: "
+                            "try the links view (--by links).")
+
+
+def why_ratings(model: LoadedModel, film_id: int, other: int) -> str:
+    shared = model.explainer.why(film_id, other, limit=2)
+    return "liked by the same people" + (f" · {shared}" if shared else "")
+
+
+def about(model: LoadedModel, link_id: int, k: int) -> list[Suggestion]:
+    """Films nearest a linked page's vector, cosine + ABOUT_POPULARITY_PRIOR x popularity, best first."""
+    ids, scores = model.lifted(model.bundle.link_vectors[link_id], k, set(), ABOUT_POPULARITY_PRIOR)
+    name = model.link_name(link_id)
+    results = []
+    for film_id, score in zip(ids, scores):
+        linked = link_id in set(model.explainer.links_of(int(film_id)).tolist())
+        why = f"links to {name}" if linked else closest_links(model, int(film_id), link_id)
+        results.append(model.suggestion(int(film_id), score, why))
+    return results
+
+
+def closest_links(model: LoadedModel, film_id: int, link_id: int) -> str:
+    """The film's three links nearest the page: why a film that does not link to it is close to it."""
+    links = model.explainer.links_of(film_id)
+    links = links[links < len(model.bundle.link_vectors)]
+    if len(links) == 0:
+        return ""
+    scores = model.bundle.link_vectors[links] @ model.bundle.link_vectors[link_id]
+    best = links[np.argsort(-scores)[:3]]
+    return " · ".join(model.link_name(i) for i in best)

@@ -1,0 +1,44 @@
+"""The two vector primitives every package shares: top-k by score and rows scaled to unit length.
+
+One implementation, so the engine, the trainer, the evaluation and the benches rank ties the same way.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+
+
+def top_k(scores: np.ndarray, k: int, skip: Collection[int] = (), ids: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the k highest `scores`, best first (deterministic, but ties in no promised order).
+
+    `skip` names ids never returned: positions themselves, or `ids[position]` when `ids` maps positions to ids
+    (candidates from an index, a subset of films). Asks for k + len(skip) before cutting, so k come back when the
+    scores have that many.
+    """
+    scores = np.asarray(scores)
+    want = min(k + len(skip), len(scores))
+    if want <= 0:
+        return np.empty(0, dtype=np.int64)
+    top = np.argpartition(scores, len(scores) - want)[-want:] if want < len(scores) else np.arange(len(scores))
+    top = top[np.argsort(-scores[top], kind="stable")]
+    if skip:
+        named = top if ids is None else np.asarray(ids)[top]
+        top = top[np.array([int(i) not in skip for i in named.tolist()], dtype=bool)]
+    return top[:k]
+
+
+def top_k_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of the k highest scores of each row, best first (set a cell to -inf to rule it out)."""
+    scores = np.asarray(scores)
+    k = min(k, scores.shape[1])
+    top = np.argpartition(scores, scores.shape[1] - k, axis=1)[:, -k:]
+    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(top, order, axis=1)
+
+
+def normalize_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 as float32, so a dot product is a cosine (an all-zero row stays zero)."""
+    matrix = np.asarray(matrix)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)

@@ -1,0 +1,35 @@
+"""`make acceptance`: the full model, trained once on all the shared films with the default settings, exactly as an
+admin would; every fixture of tests/conftest.py (models_dir, engine, manifest) then reads this model.
+
+Set MOVIELIKE_ACCEPTANCE_MODELS to a directory holding an already published full model to skip training.
+The trainer's time is reported (printed at the end), never asserted: a busy machine is slower, not wrong.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import train_model
+
+FULL_TRAINING_TIMEOUT = 3600  # seconds: 8 minutes on a quiet 2-core machine, room for a busy one
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, films_file, ratings_file) -> dict:
+    reuse = os.environ.get("MOVIELIKE_ACCEPTANCE_MODELS")
+    if reuse:
+        return {"models": Path(reuse), "seconds": None, "peak_rss_mb": None, "stderr": ""}
+    return train_model(films_file, ratings_file, tmp_path_factory.mktemp("full-models"), timeout=FULL_TRAINING_TIMEOUT)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def report_training_time(trained, request):
+    """Print how long the full training took and its peak memory, for the closing note (not a check)."""
+    yield
+    if trained["seconds"] is not None:
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"full training: {trained['seconds']:.0f} s, trainer peak memory "
+                                f"{trained['peak_rss_mb']:.0f} MB")

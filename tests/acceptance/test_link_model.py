@@ -1,0 +1,31 @@
+"""The link model's acceptance figures, on the full model: all 37.5k shared films, default training settings."""
+from __future__ import annotations
+
+import pytest
+
+
+def test_full_training_fits_the_memory_budget(trained):
+    if trained["peak_rss_mb"] is None:
+        pytest.skip("memory is measured only when this run trains the model itself")
+    assert trained["peak_rss_mb"] < 4096, f"training peaked at {trained['peak_rss_mb']:.0f} MB"
+
+
+def test_learned_model_beats_tfidf_on_franchises(manifest):
+    metrics = manifest["metrics"]
+    assert metrics["franchise_pairs"] > 500
+    assert metrics["franchise_hit_rate_at_10"] >= metrics["tfidf_franchise_hit_rate_at_10"], metrics
+
+
+def test_star_wars_top_ten_holds_its_sequels(engine):
+    titles = [r.title for r in engine.similar("Star Wars", k=10)]
+    assert "The Empire Strikes Back" in titles
+    assert "Return of the Jedi" in titles
+
+
+def test_manifest_records_training_and_evaluation(manifest):
+    assert manifest["counts"]["films"] > 37_000
+    assert len(manifest["training"]["loss_curve"]) == manifest["training"]["epochs"]
+    assert manifest["training"]["loss_curve"][-1] < manifest["training"]["loss_curve"][0]
+    assert 0 < manifest["metrics"]["link_share"] <= 1
+    assert len(manifest["input"]["films_sha256"]) == 64
+    assert "Star Wars (film)" in manifest["metrics"]["examples"]

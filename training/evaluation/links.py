@@ -1,0 +1,120 @@
+"""The link model's evaluation, printed by every training run and stored in the manifest: link share, franchise
+hit rate@10 next to exact TF-IDF cosine over the same links, and example neighbours."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from scipy import sparse
+
+from engine.vectors import top_k, top_k_rows
+from training.evaluation.franchise import franchise_pairs
+from training.links.dataset import LinkDataset
+
+EXAMPLE_TITLES = ("Star Wars (film)", "Blade Runner", "Toy Story", "The Godfather", "Alien (film)", "Rocky")
+
+
+def best_other_columns(scores: np.ndarray, k: int, exclude: np.ndarray) -> np.ndarray:
+    """The k best columns of each row, best first, never column `exclude[i]` for row i (a film is not its own neighbour)."""
+    scores = np.array(scores, dtype=np.float32, copy=True)
+    scores[np.arange(len(scores)), exclude] = -np.inf
+    return top_k_rows(scores, k)
+
+
+def franchise_hit_rate(neighbours_of, pairs: list[tuple[int, int]], k: int = 10) -> float:
+    """Share of (first, follow-up) pairs whose follow-up is among the first film's k nearest films."""
+    if not pairs:
+        return float("nan")
+    firsts = np.array(sorted({first for first, _ in pairs}))
+    top = neighbours_of(firsts, k)
+    row_of = {film: row for row, film in enumerate(firsts)}
+    hits = sum(1 for first, follow in pairs if follow in set(top[row_of[first]].tolist()))
+    return hits / len(pairs)
+
+
+def vector_neighbours(film_vectors: np.ndarray):
+    """Exact cosine neighbours over normalised film vectors, as a function for `franchise_hit_rate`."""
+
+    def neighbours(film_ids: np.ndarray, k: int) -> np.ndarray:
+        return best_other_columns(film_vectors[film_ids] @ film_vectors.T, k, film_ids)
+
+    return neighbours
+
+
+def tfidf_matrix(dataset: LinkDataset) -> sparse.csr_matrix:
+    """Films x model links, idf-weighted binary links, rows L2-normalised: the plain baseline."""
+    films = np.repeat(np.arange(dataset.n_films), np.diff(dataset.link_indptr))
+    links = dataset.link_indices
+    keep = links < dataset.n_model_links
+    matrix = sparse.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.float32), (films[keep], links[keep])),
+        shape=(dataset.n_films, dataset.n_model_links),
+    )
+    document_frequency = np.bincount(links[keep], minlength=dataset.n_model_links)
+    idf = np.log(dataset.n_films / np.maximum(document_frequency, 1)).astype(np.float32)
+    matrix = matrix @ sparse.diags(idf)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return sparse.diags(1 / np.maximum(norms, 1e-12)) @ matrix
+
+
+def tfidf_neighbours(matrix: sparse.csr_matrix):
+    def neighbours(film_ids: np.ndarray, k: int) -> np.ndarray:
+        scores = (matrix[film_ids] @ matrix.T).toarray()
+        return best_other_columns(scores, k, film_ids)
+
+    return neighbours
+
+
+def link_share(film_vectors: np.ndarray, link_vectors: np.ndarray, dataset: LinkDataset, sample: int = 2000, seed: int = 7) -> float:
+    """For sampled films with n model links: the share of the n links nearest the film that are its own."""
+    rng = np.random.default_rng(seed)
+    film_ids = rng.choice(dataset.n_films, size=min(sample, dataset.n_films), replace=False)
+    scores = film_vectors[film_ids] @ link_vectors.T
+    shares = []
+    for row, film_id in enumerate(film_ids):
+        own = dataset.links_of(film_id)
+        own = own[own < dataset.n_model_links]
+        if len(own) == 0:
+            continue
+        nearest = top_k(scores[row], len(own))
+        shares.append(len(np.intersect1d(nearest, own)) / len(own))
+    return float(np.mean(shares))
+
+
+def neighbour_examples(film_vectors: np.ndarray, dataset: LinkDataset, titles=EXAMPLE_TITLES, k: int = 5) -> dict[str, list[str]]:
+    index = {film.title: i for i, film in enumerate(dataset.films)}
+    found = [index[title] for title in titles if title in index]
+    if not found:
+        found = list(range(min(3, dataset.n_films)))
+    top = vector_neighbours(film_vectors)(np.array(found), k)
+    return {dataset.films[i].title: [dataset.films[j].title for j in row] for i, row in zip(found, top)}
+
+
+def evaluate_model(dataset: LinkDataset, film_vectors: np.ndarray, link_vectors: np.ndarray) -> dict:
+    """Link share, franchise hit rate@10 for the model and for exact TF-IDF cosine, and example neighbours."""
+    started = time.perf_counter()
+    pairs = franchise_pairs(dataset.films)
+    model_rate = franchise_hit_rate(vector_neighbours(film_vectors), pairs)
+    tfidf_rate = franchise_hit_rate(tfidf_neighbours(tfidf_matrix(dataset)), pairs)
+    return {
+        "link_share": round(link_share(film_vectors, link_vectors, dataset), 4),
+        "franchise_pairs": len(pairs),
+        "franchise_hit_rate_at_10": round(model_rate, 4),
+        "tfidf_franchise_hit_rate_at_10": round(tfidf_rate, 4),
+        "examples": neighbour_examples(film_vectors, dataset),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def format_metrics(metrics: dict, loss_curve: list[float]) -> str:
+    """The evaluation as a few readable lines."""
+    lines = ["loss by epoch: " + " ".join(f"{x:.3f}" for x in loss_curve)]
+    lines.append(f"link share (a film's own links among its nearest links): {metrics['link_share']:.3f}")
+    verdict = "beats" if metrics["franchise_hit_rate_at_10"] >= metrics["tfidf_franchise_hit_rate_at_10"] else "LOSES TO"
+    lines.append(
+        f"franchise hit rate@10 over {metrics['franchise_pairs']} sequel pairs: model {metrics['franchise_hit_rate_at_10']:.3f}"
+        f" {verdict} exact TF-IDF cosine {metrics['tfidf_franchise_hit_rate_at_10']:.3f}"
+    )
+    for title, neighbours in metrics["examples"].items():
+        lines.append(f"  {title}: " + " · ".join(neighbours))
+    return "\n".join(lines)

@@ -1,0 +1,237 @@
+"""Recommendation quality as a Slack user would feel it, measured on simulated MovieLens users.
+
+Each user with at least 10 ratings >= 4 becomes a Slack user: a random 20% of their likes is hidden, the rest are
+👍, ratings <= 2 are 👎, ratings in between are films they have seen (excluded from picks). A ratings model is
+trained without the hidden ratings and placed in a copy of the bundle; `Engine.recommend` then picks 10 films for
+each user, scored by Recall@10 and NDCG@10 against the hidden likes. Half of the users tune the blend weights and
+EASE's penalty; the other half give the reported figures, for our views and for the baselines alike.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from engine import Blend, Engine
+from engine.bundle import CURRENT, MANIFEST
+from training.data.movielens import SPLIT_SEED, MovieLensRatings, SimulatedUser, read_ratings, simulate_users
+from training.data.popularity import popularity_from_counts
+from training.evaluation.baselines import Baselines, interaction_matrix, recall_ndcg, top_unseen
+from training.evaluation.franchise import franchise_pairs
+from training.publish.bundle import write_ratings_view
+from training.publish.writer import BundleWriter
+from training.ratings.export import align, impute_unrated
+from training.ratings.taste import TasteParams, fit_taste
+
+K = 10
+RECOMMEND_WEIGHTS = (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0)
+POPULARITY_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
+LINKS_POPULARITY_WEIGHTS = (0.15, 0.5, 1.0, 2.0, 4.0)
+SIMILAR_WEIGHTS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+EASE_PENALTIES = (30.0, 100.0, 300.0)  # 1,000 measured worse on every run
+FRANCHISE_KEEP = 0.95  # similar(): the blend must keep this share of the link view's franchise hit rate
+
+
+def joined_ratings(ratings: MovieLensRatings, movielens_ids: list[int | None]) -> tuple[MovieLensRatings, np.ndarray]:
+    """The ratings of films in the catalogue, re-indexed so item i is catalogue film `film_of_item[i]`."""
+    film_of_movie = {int(movie): film for film, movie in enumerate(movielens_ids) if movie is not None}
+    films = np.array([film_of_movie.get(int(movie), -1) for movie in ratings.movie_ids])
+    keep = films[ratings.items] >= 0
+    kept = ratings.subset(keep)
+    used = np.unique(kept.items)
+    new_index = np.full(ratings.n_items, -1, dtype=np.int32)
+    new_index[used] = np.arange(len(used), dtype=np.int32)
+    return (MovieLensRatings(kept.users, new_index[kept.items], kept.values, ratings.user_ids, ratings.movie_ids[used]),
+            films[used])
+
+
+def derive_bundle(source: Path, target: Path, export, popularity: np.ndarray) -> Path:
+    """A copy of bundle `source` in `target` with another ratings view and popularity; the link files are symlinks."""
+    target.mkdir(parents=True)
+    manifest = json.loads((source / MANIFEST).read_text())
+    writer = BundleWriter(target)
+    for name, entry in manifest["files"].items():
+        if name != "popularity.npy" and not name.startswith("rating"):
+            writer.link(name, source / name, entry)
+    writer.array("popularity.npy", popularity.astype(np.float32))
+    neighbours = np.load(source / "film_neighbours.npy", mmap_mode="r")
+    scores = np.load(source / "film_neighbour_scores.npy", mmap_mode="r")
+    manifest["ratings"] = write_ratings_view(writer, impute_unrated(export, neighbours, scores), n_trees=10)
+    manifest.pop("blend", None)
+    writer.finish(manifest)
+    (target.parent / CURRENT).write_text(target.name + "\n")
+    return target
+
+
+def _summarise(pairs: list[tuple[float, float]]) -> dict:
+    recall, ndcg = np.mean(pairs, axis=0) if pairs else (0.0, 0.0)
+    return {"recall_at_10": round(float(recall), 4), "ndcg_at_10": round(float(ndcg), 4)}
+
+
+def evaluate_recommendations(
+    bundle_dir: Path, ratings_path: Path, params: TasteParams | None = None, max_users: int | None = None,
+    out=sys.stderr,
+) -> dict:
+    """Every figure of the recommendation evaluation, and the blend weights it tuned, as a dict for the manifest."""
+    started = time.perf_counter()
+    bundle_dir = Path(bundle_dir)
+    manifest = json.loads((bundle_dir / MANIFEST).read_text())
+    catalogue = json.loads((bundle_dir / "films.json").read_text())
+    if params is None:
+        stored = (manifest.get("ratings") or {}).get("taste") or {}
+        params = TasteParams(**{name: stored[name] for name in TasteParams().as_dict() if name in stored})
+    ratings, film_of_item = joined_ratings(read_ratings(ratings_path), catalogue["movielens_ids"])
+    users, hidden = simulate_users(ratings)
+    rng = np.random.default_rng(SPLIT_SEED)
+    order = rng.permutation(len(users))
+    if max_users:
+        order = order[:max_users]
+    tune_users = [users[i] for i in order[: len(order) // 2]]
+    test_users = [users[i] for i in order[len(order) // 2 :]]
+    train = ratings.subset(~hidden)
+    print(f"evaluation: {len(users)} simulated users ({len(tune_users)} tune the blend, {len(test_users)} are scored), "
+          f"{int(hidden.sum()):,} hidden likes; taste model trained on the other {len(train):,} ratings", file=out)
+    fit = fit_taste(train, params)
+    movielens_ids = catalogue["movielens_ids"]
+    export = align(fit.item_factors, fit.item_biases, train, movielens_ids,
+                   {"alpha": params.alpha, "fold_in_l2": params.fold_in_l2})
+    indptr = np.load(bundle_dir / "film_links_indptr.npy")
+    rating_counts = np.zeros(len(movielens_ids))
+    np.add.at(rating_counts, film_of_item[train.items], 1)
+    popularity = popularity_from_counts(np.diff(indptr), rating_counts)
+
+    scratch = Path(tempfile.mkdtemp(prefix="movielike-eval-"))
+    try:
+        engine = Engine.load(derive_bundle(bundle_dir, scratch / "eval", export, popularity).parent)
+        pairs = franchise_pairs([SimpleNamespace(title=t, year=y) for t, y in zip(catalogue["titles"], catalogue["years"])])
+        figures = _score_everything(engine, train, film_of_item, tune_users, test_users, pairs, out)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    figures.update({
+        "users": {"simulated": len(users), "tune": len(tune_users), "test": len(test_users)},
+        "hidden_likes": int(hidden.sum()),
+        "catalogue_films": len(movielens_ids),
+        "seconds": round(time.perf_counter() - started, 1),
+    })
+    return figures
+
+
+def _engine_figures(engine, users: list[SimulatedUser], film_of_item: np.ndarray, by: str, similar: bool = False) -> dict:
+    pairs, seconds = [], []
+    for user in users:
+        likes, dislikes = film_of_item[user.likes].tolist(), film_of_item[user.dislikes].tolist()
+        seen = film_of_item[user.neutral].tolist()
+        relevant = set(film_of_item[user.hidden].tolist())
+        started = time.perf_counter()
+        if similar:  # one liked film, as "/movielike <title>" would be asked
+            seed = likes[user.user % len(likes)]
+            picks = engine.similar(seed, K, exclude=likes + dislikes + seen, by=by)
+        else:
+            picks = engine.recommend(likes, dislikes, K, exclude=seen, by=by)
+        seconds.append(time.perf_counter() - started)
+        pairs.append(recall_ndcg([p.id for p in picks], relevant))
+    return {**_summarise(pairs), "p99_ms": round(float(np.percentile(seconds, 99)) * 1000, 2)}
+
+
+def _baseline_figures(scores_for, users: list[SimulatedUser], rows: np.ndarray, film_of_item: np.ndarray) -> dict:
+    scores = scores_for(rows)
+    pairs = []
+    for user, row, user_scores in zip(users, rows, scores):
+        ranked = top_unseen(user_scores, row > 0, K)
+        pairs.append(recall_ndcg(film_of_item[ranked].tolist(), set(film_of_item[user.hidden].tolist())))
+    return _summarise(pairs)
+
+
+def _franchise_rate(engine, pairs: list[tuple[int, int]], by: str) -> float:
+    """Share of (first film, follow-up) pairs whose follow-up is in similar(first film)'s top 10."""
+    firsts = sorted({first for first, _ in pairs})
+    top = {first: {s.id for s in engine.similar(first, K, by=by)} for first in firsts}
+    return round(sum(follow in top[first] for first, follow in pairs) / max(len(pairs), 1), 4)
+
+
+def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users, test_users, pairs, out) -> dict:
+    def tuned(grid, figure_of):
+        results = {value: figure_of(value) for value in grid}
+        best = max(grid, key=lambda value: (results[value]["ndcg_at_10"], -grid.index(value)))
+        return best, results
+
+    # recommend: the weight of the ratings view and of popularity, on the tuning users
+    grid = [(w, p) for w in RECOMMEND_WEIGHTS for p in POPULARITY_WEIGHTS]
+
+    def recommend_with(pair):
+        engine.set_blend(Blend(recommend_ratings_weight=pair[0], popularity_weight=pair[1]))
+        return _engine_figures(engine, tune_users, film_of_item, "both")
+
+    (weight, prior), recommend_grid = tuned(grid, recommend_with)
+
+    def links_with(value):
+        engine.set_blend(Blend(links_popularity_weight=value))
+        return _engine_figures(engine, tune_users, film_of_item, "links")
+
+    links_prior, links_grid = tuned(list(LINKS_POPULARITY_WEIGHTS), links_with)
+
+    # similar: the weight of the ratings view, for finding hidden likes from one liked film, as long as the
+    # sequels that the link view finds stay found ("films like this" must still mean alike, not just popular)
+    rated_pairs = [(a, b) for a, b in pairs if "ratings" in engine.views_for(a)]
+    links_franchise = _franchise_rate(engine, rated_pairs, "links")
+
+    def similar_with(value):
+        engine.set_blend(Blend(similar_ratings_weight=value))
+        figures = _engine_figures(engine, tune_users, film_of_item, "both", similar=True)
+        return {**figures, "franchise_hit_rate_at_10": _franchise_rate(engine, rated_pairs, "both")}
+
+    similar_grid = {value: similar_with(value) for value in SIMILAR_WEIGHTS}
+    allowed = [v for v in SIMILAR_WEIGHTS if similar_grid[v]["franchise_hit_rate_at_10"] >= FRANCHISE_KEEP * links_franchise]
+    similar_weight = max(allowed or [0.0], key=lambda v: (similar_grid[v]["ndcg_at_10"], -v))
+    blend = Blend(similar_ratings_weight=similar_weight, recommend_ratings_weight=weight, popularity_weight=prior,
+                  links_popularity_weight=links_prior)
+    engine.set_blend(blend)
+    print(f"tuned on {len(tune_users)} users: recommend weight {weight}, popularity {prior}, links-view popularity "
+          f"{links_prior}, similar weight {similar_weight}", file=out)
+
+    interactions = interaction_matrix(train.users, train.items, train.n_users, train.n_items)
+    baselines = Baselines(interactions)
+    tune_rows = interactions[[u.user for u in tune_users]]
+    test_rows = interactions[[u.user for u in test_users]]
+    item_knn = _baseline_figures(baselines.item_knn, test_users, test_rows, film_of_item)
+    baselines.drop_item_knn()  # one item x item matrix at a time keeps the peak memory down
+    penalty, ease_grid = tuned(list(EASE_PENALTIES), lambda l2: _baseline_figures(
+        lambda rows: baselines.ease(rows, l2), tune_users, tune_rows, film_of_item))
+
+    recommend = {
+        "blend": _engine_figures(engine, test_users, film_of_item, "both"),
+        "links": _engine_figures(engine, test_users, film_of_item, "links"),
+        "ratings": _engine_figures(engine, test_users, film_of_item, "ratings"),
+        "most_popular": _baseline_figures(baselines.popular, test_users, test_rows, film_of_item),
+        "item_knn": item_knn,
+        "ease": _baseline_figures(lambda rows: baselines.ease(rows, penalty), test_users, test_rows, film_of_item),
+    }
+    similar = {by: {**_engine_figures(engine, test_users, film_of_item, by, similar=True),
+                    "franchise_hit_rate_at_10": _franchise_rate(engine, rated_pairs, by)}
+               for by in ("both", "links", "ratings")}
+    for name, figure in recommend.items():
+        print(f"  recommend {name:>12}: Recall@10 {figure['recall_at_10']:.4f}  NDCG@10 {figure['ndcg_at_10']:.4f}", file=out)
+    for name, figure in similar.items():
+        print(f"  similar   {name:>12}: Recall@10 {figure['recall_at_10']:.4f}  NDCG@10 {figure['ndcg_at_10']:.4f}  "
+              f"franchise hit rate@10 {figure['franchise_hit_rate_at_10']:.3f} ({len(rated_pairs)} sequel pairs)", file=out)
+    return {
+        "recommend": recommend,
+        "similar": similar,
+        "blend": asdict(blend),
+        "ease_penalty": penalty,
+        "franchise_pairs_with_ratings": len(rated_pairs),
+        "tuning": {
+            "recommend": [{"recommend_ratings_weight": w, "popularity_weight": p, **recommend_grid[(w, p)]}
+                          for w, p in grid],
+            "links": [{"links_popularity_weight": v, **links_grid[v]} for v in LINKS_POPULARITY_WEIGHTS],
+            "similar": [{"similar_ratings_weight": v, **similar_grid[v]} for v in SIMILAR_WEIGHTS],
+            "ease": [{"l2": l2, **ease_grid[l2]} for l2 in EASE_PENALTIES],
+        },
+    }
