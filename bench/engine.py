@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annoy import AnnoyIndex
 
 from engine import Engine, NotFound
-from engine.vectors import top_k
+from engine.vectors import normalize_rows, top_k
 
 
 def rss_mb() -> float:
@@ -119,7 +119,7 @@ def compare_search(vectors: np.ndarray, queries: np.ndarray, configs: list[tuple
             started = time.perf_counter()
             candidates = np.asarray(index.get_nns_by_vector(query.tolist(), 100, search_k=search_k))
             scores = vectors[candidates] @ query
-            found = candidates[np.argsort(-scores)[: k + 1]]
+            found = candidates[top_k(scores, k + 1)]
             times.append(time.perf_counter() - started)
             recalls.append(len(set(found.tolist()) & expected) / len(expected))
         entry = {"n_trees": n_trees, "search_k": search_k, "recall_at_10": round(float(np.mean(recalls)), 4), **percentiles(times)}
@@ -140,8 +140,7 @@ def tiled(vectors: np.ndarray, factor: int, rng: np.random.Generator, noise: flo
     copies mix with the real neighbours instead of crowding them out."""
     sigma = noise / np.sqrt(vectors.shape[1])
     copies = [vectors] + [vectors + rng.normal(0, sigma, vectors.shape).astype(np.float32) for _ in range(factor - 1)]
-    big = np.vstack(copies).astype(np.float32)
-    return big / np.linalg.norm(big, axis=1, keepdims=True)
+    return normalize_rows(np.vstack(copies))
 
 
 def main() -> None:

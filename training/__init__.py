@@ -1,4 +1,4 @@
-"""movielike's offline side, one sub-package per job; imports point down this list, never up:
+"""movielike's offline side, one sub-package per job; each imports only the ones listed above it (and engine):
 
 data/        reading films (Cookbook ndjson) and MovieLens ratings, popularity, downloading the public data
 links/       the link model: (film, link) pairs, tf.data batches, the Keras model and its fit

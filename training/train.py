@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine import Blend
 from engine.bundle import sha256_of
 from training.data.films import read_films, read_redirects
 from training.data.popularity import popularity, rating_counts
@@ -130,7 +131,8 @@ def train_and_publish(
 
             evaluation = evaluate_recommendations(bundle, ratings_path, max_users=evaluation_users, out=out)
             metrics = {**metrics, "recommend_ndcg_at_10": evaluation["recommend"]["blend"]["ndcg_at_10"]}
-            update_manifest(bundle, {"blend": evaluation["blend"], "evaluation": evaluation, "metrics": metrics})
+            update_manifest(bundle, {"blend": Blend(**evaluation["blend"]).to_manifest(), "evaluation": evaluation,
+                                      "metrics": metrics})
         refused = guard_report(published_metrics(models_dir), metrics, guard_tolerance) if guard_tolerance is not None else None
     except BaseException:
         shutil.rmtree(bundle, ignore_errors=True)

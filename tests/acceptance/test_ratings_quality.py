@@ -1,6 +1,8 @@
 """The ratings half on the full model: RMSE of the rating predictors and the recommendation evaluation's verdicts."""
 from __future__ import annotations
 
+from engine import Blend
+
 
 def test_rating_models_meet_the_rmse_target(manifest):
     section = manifest["ratings"]
@@ -12,7 +14,7 @@ def test_rating_models_meet_the_rmse_target(manifest):
 
 def test_training_measured_the_recommendations(manifest):
     evaluation = manifest["evaluation"]["recommend"]
-    assert manifest["blend"] == manifest["evaluation"]["blend"]
+    assert Blend.from_manifest(manifest) == Blend(**manifest["evaluation"]["blend"])
     assert evaluation["links"]["ndcg_at_10"] > evaluation["most_popular"]["ndcg_at_10"], evaluation
     assert evaluation["blend"]["ndcg_at_10"] > evaluation["item_knn"]["ndcg_at_10"], evaluation
     assert evaluation["blend"]["ndcg_at_10"] > evaluation["links"]["ndcg_at_10"], evaluation
