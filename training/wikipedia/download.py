@@ -24,6 +24,10 @@ class DumpError(Exception):
     """No complete dump, a failed download, or a file that does not match its published checksum."""
 
 
+class RangeNotSatisfiable(DumpError):
+    """The server refused a resume (HTTP 416): the partial file is as long as the file or longer."""
+
+
 @dataclass(frozen=True)
 class DumpFile:
     name: str
@@ -37,7 +41,8 @@ def _open(url: str, headers: dict | None = None):
     try:
         return urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS)
     except urllib.error.HTTPError as error:
-        raise DumpError(f"{url} answered HTTP {error.code}") from None
+        kind = RangeNotSatisfiable if error.code == 416 else DumpError
+        raise kind(f"{url} answered HTTP {error.code}") from None
     except (urllib.error.URLError, OSError) as error:
         raise DumpError(f"could not reach {url}: {getattr(error, 'reason', error)}") from None
 
@@ -84,31 +89,48 @@ def sha1_of(path: Path) -> str:
 
 
 def fetch(file: DumpFile, folder: Path, progress: bool = True) -> Path:
-    """Download `file` into `folder` (resuming `name.part`), verify its sha1, rename into place."""
-    from tqdm.auto import tqdm
+    """Download `file` into `folder` (resuming `name.part`), verify its sha1, rename into place.
 
+    A `.part` as long as the file (a run stopped before its rename) is verified without a request; a resumed file
+    that does not verify is downloaded once more from the start before giving up.
+    """
     target, partial = folder / file.name, folder / (file.name + ".part")
     if target.exists() and target.stat().st_size == file.size and sha1_of(target) == file.sha1:
         return target
     folder.mkdir(parents=True, exist_ok=True)
     have = partial.stat().st_size if partial.exists() else 0
-    if file.size and have >= file.size:
-        have = 0 if have > file.size else have
-    headers = {"Range": f"bytes={have}-"} if have else {}
-    with _open(file.url, headers) as response:
-        resumed = have and response.status == 206
-        mode = "ab" if resumed else "wb"
-        start = have if resumed else 0
-        with open(partial, mode) as out, tqdm(total=file.size or None, initial=start, unit="B", unit_scale=True,
-                                             desc=file.name, disable=not progress) as bar:
-            for block in iter(lambda: response.read(BLOCK), b""):
-                out.write(block)
-                bar.update(len(block))
+    if file.size and have > file.size:  # longer than the file: not a prefix of it
+        have = 0
+    if have and have == file.size:
+        resumed = True  # complete already: asking for bytes=<size>- would get HTTP 416
+    else:
+        try:
+            resumed = _download(file, partial, have, progress)
+        except RangeNotSatisfiable:
+            resumed = _download(file, partial, 0, progress)
+    if resumed and sha1_of(partial) != file.sha1:  # the kept part was bad: start over once
+        resumed = _download(file, partial, 0, progress)
     if sha1_of(partial) != file.sha1:
         partial.unlink(missing_ok=True)
         raise DumpError(f"{file.name} does not match its published sha1 {file.sha1}; deleted it, please retry")
     os.replace(partial, target)
     return target
+
+
+def _download(file: DumpFile, partial: Path, have: int, progress: bool) -> bool:
+    """Write `file` into `partial`, from byte `have` when the server resumes (206), else whole. True if resumed."""
+    from tqdm.auto import tqdm
+
+    headers = {"Range": f"bytes={have}-"} if have else {}
+    with _open(file.url, headers) as response:
+        resumed = bool(have) and response.status == 206
+        with open(partial, "ab" if resumed else "wb") as out, tqdm(
+                total=file.size or None, initial=have if resumed else 0, unit="B", unit_scale=True, desc=file.name,
+                disable=not progress) as bar:
+            for block in iter(lambda: response.read(BLOCK), b""):
+                out.write(block)
+                bar.update(len(block))
+    return resumed
 
 
 def download(folder: Path, date: str = "latest", site: str = DUMP_SITE, progress: bool = True) -> tuple[Path, Path]:

@@ -16,7 +16,8 @@ from training.wikipedia.extract import extract
 
 
 class RangeHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with `Range: bytes=N-` support, recording every request's path and Range header."""
+    """Static files with `Range: bytes=N-` support (416 for a start at or past the end, as real servers answer),
+    recording every request's path and Range header."""
 
     requests: ClassVar[list[tuple[str, str | None]]] = []  # shared by the handler instances of one server
 
@@ -32,6 +33,12 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
         with open(path, "rb") as handle:
             data = handle.read()
         start = int(wanted[len("bytes="):].split("-")[0])
+        if start >= len(data):
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{len(data)}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(206)
         self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
         self.send_header("Content-Length", str(len(data) - start))
@@ -84,6 +91,46 @@ def test_an_interrupted_download_resumes_with_a_range_request(tmp_path, dump_sit
     download(folder, date="20261101", site=site, progress=False)
     assert (folder / name).read_bytes() == whole
     assert (f"/enwiki/20261101/{name}", f"bytes={len(whole) // 2}-") in RangeHandler.requests
+
+
+def test_a_complete_part_file_is_verified_without_asking_again(tmp_path, dump_site):
+    """A run stopped after the last byte but before the rename: no Range request past the end (HTTP 416)."""
+    site, good, _ = dump_site
+    name = "enwiki-20261101-pages-articles-multistream.xml.bz2"
+    whole = (good / name).read_bytes()
+    folder = tmp_path / "dl"
+    folder.mkdir()
+    (folder / (name + ".part")).write_bytes(whole)
+    download(folder, date="20261101", site=site, progress=False)
+    assert (folder / name).read_bytes() == whole and not (folder / (name + ".part")).exists()
+    assert not [path for path, _ in RangeHandler.requests if path.endswith(name)]
+
+
+def test_a_bad_part_file_of_full_length_is_downloaded_again(tmp_path, dump_site):
+    site, good, _ = dump_site
+    name = "enwiki-20261101-pages-articles-multistream.xml.bz2"
+    whole = (good / name).read_bytes()
+    folder = tmp_path / "dl"
+    folder.mkdir()
+    (folder / (name + ".part")).write_bytes(b"x" * len(whole))
+    download(folder, date="20261101", site=site, progress=False)
+    assert (folder / name).read_bytes() == whole
+    assert (f"/enwiki/20261101/{name}", None) in RangeHandler.requests  # started over, whole
+
+
+def test_a_server_refusing_a_resume_gets_a_whole_download(tmp_path, dump_site):
+    """A .part longer than what the server now has: 416 is answered by downloading the file whole."""
+    site, good, _ = dump_site
+    name = "enwiki-20261101-pages-articles-multistream.xml.bz2"
+    whole = (good / name).read_bytes()
+    folder = tmp_path / "dl"
+    folder.mkdir()
+    (folder / (name + ".part")).write_bytes(whole[:10])
+    (good / name).write_bytes(whole[:5])  # the server's copy shrank: bytes=10- is past its end
+    with pytest.raises(DumpError, match="does not match"):
+        download(folder, date="20261101", site=site, progress=False)
+    assert (f"/enwiki/20261101/{name}", "bytes=10-") in RangeHandler.requests
+    assert (f"/enwiki/20261101/{name}", None) in RangeHandler.requests
 
 
 def test_a_corrupt_file_is_refused_and_deleted(tmp_path, dump_site):
