@@ -183,6 +183,27 @@ def _load_ratings(path: Path, manifest: dict) -> RatingArrays | None:
     )
 
 
+def published_versions(models_dir: Path) -> list[str]:
+    """Version directories under `models_dir` (those with a manifest), oldest first: names sort by publication time."""
+    try:
+        entries = list(Path(models_dir).iterdir())
+    except FileNotFoundError:
+        return []
+    return sorted(p.name for p in entries if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists())
+
+
+def load_newest_intact(models_dir: Path, skip: str) -> Bundle | None:
+    """The newest published version other than `skip` that verifies, or None: what to serve when CURRENT's is damaged."""
+    for version in reversed(published_versions(models_dir)):
+        if version == skip:
+            continue
+        try:
+            return load_bundle(Path(models_dir) / version)
+        except BundleError:
+            continue
+    return None
+
+
 def load_current(models_dir: Path) -> Bundle:
     """Load the bundle CURRENT names; BundleError with the next step when there is none."""
     models_dir = Path(models_dir)

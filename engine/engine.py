@@ -11,7 +11,7 @@ import numpy as np
 from engine import recommend as recommending
 from engine import similar as similarity
 from engine.blend import VIEWS, Blend, check_view
-from engine.bundle import Bundle, current_version, load_current
+from engine.bundle import Bundle, current_version, load_current, load_newest_intact
 from engine.config import Config
 from engine.errors import BundleError, EngineError, NotFound
 from engine.explain import display_link
@@ -32,13 +32,30 @@ class Engine:
         self.models_dir = Path(models_dir)
         self._model = LoadedModel(bundle, config)
         self._reload_lock = threading.Lock()
+        self._loaded = bundle.path.name  # the version directory serving now (its manifest may name itself otherwise)
+        self._refused: str | None = None  # a version CURRENT names that failed to load: not tried again, logged once
 
     @classmethod
     def load(cls, models_dir: str | Path | None = None, config: Config | None = None) -> Engine:
-        """Load the bundle that `models_dir/CURRENT` names (default: MOVIELIKE_MODELS); BundleError if none or broken."""
+        """Load the bundle that `models_dir/CURRENT` names (default: MOVIELIKE_MODELS).
+
+        When that version is damaged, the newest intact version is served instead (and a warning says so); a new
+        CURRENT is picked up by `reload_if_changed` as usual. BundleError when nothing is published or nothing loads.
+        """
         config = config or Config.from_env()
         models_dir = Path(models_dir) if models_dir is not None else config.models_dir
-        return cls(load_current(models_dir), config, models_dir)
+        try:
+            return cls(load_current(models_dir), config, models_dir)
+        except BundleError as error:
+            wanted = current_version(models_dir)
+            fallback = load_newest_intact(models_dir, skip=wanted) if wanted else None
+            if fallback is None:
+                raise
+            log.warning("CURRENT names model %s, which cannot be loaded (%s); serving %s, the newest intact version",
+                        wanted, error, fallback.path.name)
+            engine = cls(fallback, config, models_dir)
+            engine._refused = wanted
+            return engine
 
     @property
     def model(self) -> LoadedModel:
@@ -84,17 +101,18 @@ class Engine:
         A broken new bundle is logged and the running one kept (BundleError is not raised to a serving process).
         """
         wanted = current_version(self.models_dir)
-        if wanted is None or wanted == self.version:
+        if wanted is None or wanted in (self._loaded, self._refused):
             return False
         with self._reload_lock:
-            if wanted == self.version:
+            if wanted in (self._loaded, self._refused):
                 return False
             try:
                 model = LoadedModel(load_current(self.models_dir), self.config)
             except BundleError as error:
-                log.error("Keeping model %s: the new one cannot be loaded: %s", self.version, error)
+                self._refused = wanted  # logged once; tried again only when CURRENT names another version
+                log.error("Keeping model %s: the new one (%s) cannot be loaded: %s", self.version, wanted, error)
                 return False
-            self._model = model
+            self._model, self._loaded = model, wanted
             log.info("Loaded model %s", wanted)
             return True
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import subprocess
 import sys
 import threading
@@ -143,7 +145,7 @@ def test_reload_swaps_models_while_queries_run(models_dir, tmp_path):
     assert engine.version == second
 
 
-def test_broken_new_model_is_refused_and_the_old_one_kept(models_dir, tmp_path):
+def test_broken_new_model_is_refused_and_the_old_one_kept(models_dir, tmp_path, caplog):
     models = tmp_path / "models"
     version = copy_current(models_dir, models)
     engine = Engine.load(models)
@@ -153,10 +155,44 @@ def test_broken_new_model_is_refused_and_the_old_one_kept(models_dir, tmp_path):
     data[-1] ^= 0xFF
     vectors.write_bytes(bytes(data))
     point_current(models, broken)
-    assert engine.reload_if_changed() is False
+    with caplog.at_level(logging.ERROR, logger="engine.engine"):
+        for _ in range(3):  # the reload loop asks every few seconds: one error in the log, not one per poll
+            assert engine.reload_if_changed() is False
+    assert len([r for r in caplog.records if "cannot be loaded" in r.getMessage()]) == 1
     assert engine.version == version and engine.similar("Heat", k=3)
-    with pytest.raises(BundleError, match="checksum"):
+
+
+def test_start_up_serves_the_newest_intact_version_when_current_is_damaged(models_dir, tmp_path, caplog):
+    models = tmp_path / "models"
+    version = copy_current(models_dir, models)
+    broken = add_version(models, version, "29990101T000000000Z")
+    vectors = models / broken / "film_vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:-1] + b"\0")
+    point_current(models, broken)
+    with caplog.at_level(logging.WARNING, logger="engine.engine"):
+        engine = Engine.load(models)
+    assert engine.version == version and engine.similar("Heat", k=3)
+    assert any(broken in r.getMessage() and f"serving {version}" in r.getMessage() for r in caplog.records)
+    assert engine.reload_if_changed() is False  # still damaged: no reload attempt
+    newer = add_version(models, version, "29990101T000000001Z")
+    point_current(models, newer)
+    assert engine.reload_if_changed() is True and engine.version == newer
+    shutil.rmtree(models / version)
+    shutil.rmtree(models / newer)
+    point_current(models, broken)
+    with pytest.raises(BundleError, match="checksum"):  # nothing intact left: say what is wrong
         Engine.load(models)
+
+
+def test_a_version_directory_named_unlike_its_manifest_is_loaded_once(models_dir, tmp_path):
+    """A copied or renamed version directory: no reload every few seconds because the names differ."""
+    models = tmp_path / "models"
+    version = copy_current(models_dir, models)
+    (models / version).rename(models / "renamed-by-hand")
+    point_current(models, "renamed-by-hand")
+    engine = Engine.load(models)
+    assert engine.version == version  # the manifest's name
+    assert engine.reload_if_changed() is False
 
 
 def test_missing_model_says_how_to_make_one(tmp_path):

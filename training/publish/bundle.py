@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.bundle import CURRENT, FORMAT, MANIFEST, NEIGHBOURS, current_version
+from engine.bundle import CURRENT, FORMAT, MANIFEST, NEIGHBOURS, current_version, published_versions
 from engine.vectors import top_k_rows
 from training.links.dataset import LinkDataset
 from training.publish.writer import BundleWriter, write_json_atomically
@@ -166,16 +166,10 @@ def point_current(models_dir: Path, version: str) -> None:
     os.replace(temporary, Path(models_dir) / CURRENT)
 
 
-def versions(models_dir: Path) -> list[str]:
-    """Published versions, oldest first."""
-    return sorted(p.name for p in Path(models_dir).iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists())
-
-
 def prune(models_dir: Path, keep: int) -> list[str]:
     """Delete all but the newest `keep` versions (never the current one); returns what was deleted."""
     current = current_version(models_dir)
-    removable = [v for v in versions(models_dir) if v != current]
+    removable = [v for v in published_versions(models_dir) if v != current]
     doomed = removable[: max(0, len(removable) - max(keep - 1, 0))]
     for version in doomed:
         shutil.rmtree(Path(models_dir) / version, ignore_errors=True)

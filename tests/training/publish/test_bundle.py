@@ -9,10 +9,11 @@ import pytest
 
 from engine import BundleError, Engine
 from engine.bundle import CURRENT, current_version, load_bundle
+from engine.bundle import published_versions as versions
 from engine.vectors import normalize_rows
 from training.data.films import FilmRecord
 from training.links.dataset import build_dataset
-from training.publish.bundle import publish_bundle, versions
+from training.publish.bundle import publish_bundle
 
 
 @pytest.fixture()
