@@ -62,8 +62,10 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
 
         async def loop() -> None:
             while True:
-                pubsub = services.store.client.pubsub()
+                pubsub = None
                 try:
+                    await services.store.ping()  # also loads a cluster client's slot map, which its pubsub needs
+                    pubsub = services.store.client.pubsub()
                     await pubsub.subscribe(RELOAD_CHANNEL)
                     async for message in pubsub.listen():
                         if message.get("type") == "message":
@@ -74,8 +76,9 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
                     log.info("model announcements unavailable (%s); polling CURRENT meanwhile", error)
                     await asyncio.sleep(reload_every)
                 finally:
-                    with contextlib.suppress(Exception):
-                        await pubsub.aclose()
+                    if pubsub is not None:
+                        with contextlib.suppress(Exception):
+                            await pubsub.aclose()
 
         task = asyncio.create_task(loop())
         yield
@@ -87,6 +90,17 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
     web_app.router.add_post("/slack/events", slack_events)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
+    async def migrate_state(app: web.Application) -> None:
+        """Bring user state written by an older version up to date, once, before the first request."""
+        try:
+            moved = await services.store.migrate()
+        except StoreUnavailable as error:
+            log.warning("could not check the user-state schema (%s); will check at the next start", error)
+            return
+        if moved:
+            log.info("moved %d message records to the current user-state layout", moved)
+
+    web_app.on_startup.append(migrate_state)
     web_app.cleanup_ctx.append(http_session)
     web_app.cleanup_ctx.append(reload_models)
     web_app.cleanup_ctx.append(listen_for_models)

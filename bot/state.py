@@ -1,6 +1,10 @@
 """Each Slack user's ratings and the bot's bookkeeping, in Redis: ratings, films already shown, which film a message is
 about, events already handled, and a rate limit. Keys are namespaced by workspace and user; a user's keys share a
-hash tag, so the atomic scripts also work on Redis Cluster."""
+hash tag, so the atomic scripts also work on Redis Cluster, and `forget` finds every one of them without a scan.
+
+Schema versions (the `<prefix>:schema` key): 1 kept message records per workspace (`<prefix>:<team>:message:<channel>:
+<ts>` -> "user:film:thread"), out of reach of `forget`; 2 keeps them under the user's hash tag with an index set.
+`migrate()` moves version-1 records once, at start-up."""
 from __future__ import annotations
 
 import time
@@ -28,6 +32,16 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
+# Which film a suggestion message shows, indexed under its user so `forget` finds it. KEYS: record, index.
+# ARGV: value, ttl seconds. The index lives as long as its newest record.
+_REMEMBER = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SADD', KEYS[2], KEYS[1])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1
+"""
+SCHEMA_VERSION = 2
+MESSAGE_TTL_SECONDS = 7 * 86400
 # Undo a rating only if it is still the one being undone (removing a 👍 must not erase a later 👎).
 # ARGV: film, expected value, or '*' for any.
 _UNRATE = """
@@ -73,6 +87,7 @@ class UserStateStore:
         self._rate = client.register_script(_RATE)
         self._unrate = client.register_script(_UNRATE)
         self._count = client.register_script(_COUNT)
+        self._remember = client.register_script(_REMEMBER)
 
     def _user(self, team: str, user: str, what: str) -> str:
         return f"{self.prefix}:{{{team}:{user}}}:{what}"
@@ -110,9 +125,12 @@ class UserStateStore:
 
     @_unavailable
     async def forget(self, team: str, user: str) -> int:
-        """Delete everything kept about the user; returns how many keys went."""
+        """Delete everything kept about the user, the records of the messages suggested to them included (so a
+        reaction on one of those later does nothing); returns how many keys went."""
+        index = self._user(team, user, "messages")
+        records = [key.decode() if isinstance(key, bytes) else key for key in await self.client.smembers(index)]
         keys = [self._user(team, user, what) for what in ("ratings", "rated_at", "shown", "rate_limit")]
-        return int(await self.client.delete(*keys))
+        return int(await self.client.delete(*keys, index, *records))  # one slot: the user's hash tag
 
     @_unavailable
     async def mark_shown(self, team: str, user: str, film_ids: list[int]) -> None:
@@ -125,19 +143,46 @@ class UserStateStore:
 
     @_unavailable
     async def remember_message(self, team: str, channel: str, ts: str, user: str, film_id: int,
-                               thread_ts: str | None = None, ttl: int = 7 * 86400) -> None:
-        """Which user a suggestion message was for, which film it shows and its thread (forgotten after `ttl` s)."""
-        value = f"{user}:{int(film_id)}:{thread_ts or ts}"
-        await self.client.set(f"{self.prefix}:{team}:message:{channel}:{ts}", value, ex=ttl)
+                               thread_ts: str | None = None, ttl: int = MESSAGE_TTL_SECONDS) -> None:
+        """Which film a message suggested to `user` shows, and its thread (forgotten after `ttl` s or by `forget`)."""
+        keys = [self._user(team, user, f"message:{channel}:{ts}"), self._user(team, user, "messages")]
+        await self._remember(keys=keys, args=[f"{int(film_id)}:{thread_ts or ts}", ttl])
 
     @_unavailable
-    async def message_film(self, team: str, channel: str, ts: str) -> tuple[str, int, str] | None:
-        """(user, film id, thread root ts) of a suggestion message, or None if it is not one (or expired)."""
-        value = await self.client.get(f"{self.prefix}:{team}:message:{channel}:{ts}")
+    async def message_film(self, team: str, user: str, channel: str, ts: str) -> tuple[int, str] | None:
+        """(film id, thread root ts) of a message suggested to `user`, or None: not one of theirs, expired or
+        forgotten (so a reaction by anyone else, or after `forget`, finds nothing)."""
+        value = await self.client.get(self._user(team, user, f"message:{channel}:{ts}"))
         if value is None:
             return None
-        user, film, root = (value.decode() if isinstance(value, bytes) else value).split(":", 2)
-        return user, int(film), root
+        film, root = (value.decode() if isinstance(value, bytes) else value).split(":", 1)
+        return int(film), root
+
+    @_unavailable
+    async def migrate(self) -> int:
+        """Bring data written by older versions to SCHEMA_VERSION, once (idempotent); returns records moved.
+
+        Version 1 -> 2: message records move from `<prefix>:<team>:message:<channel>:<ts>` ("user:film:thread") to the
+        user's hash tag, keeping their remaining time to live. The one scan happens here, never in `forget`.
+        """
+        schema_key = f"{self.prefix}:schema"
+        current = await self.client.get(schema_key)
+        if current is not None and int(current) >= SCHEMA_VERSION:
+            return 0
+        moved = 0
+        async for raw in self.client.scan_iter(match=f"{self.prefix}:*:message:*", count=1000):
+            key = raw.decode() if isinstance(raw, bytes) else raw
+            if "{" in key:
+                continue  # already in the current layout
+            team, _, channel, ts = key[len(self.prefix) + 1:].split(":", 3)
+            value, ttl = await self.client.get(key), await self.client.ttl(key)
+            if value is not None and ttl != -2:
+                user, film, root = (value.decode() if isinstance(value, bytes) else value).split(":", 2)
+                await self.remember_message(team, channel, ts, user, int(film), root, ttl if ttl > 0 else MESSAGE_TTL_SECONDS)
+                moved += 1
+            await self.client.delete(key)
+        await self.client.set(schema_key, SCHEMA_VERSION)
+        return moved
 
     @_unavailable
     async def first_delivery(self, event_id: str, ttl: int = 3600) -> bool:

@@ -148,13 +148,14 @@ def event_body(event: dict, event_id: str | None = None, team: str = "T1") -> st
 
 
 @contextlib.asynccontextmanager
-async def running_bot(engine, redis_url: str = REDIS_URL, reload_every: float = 5.0):
-    """The real bot on a loopback port, talking to a loopback Slack stub and a real Redis (keys cleaned after)."""
+async def running_bot(engine, redis_url: str = REDIS_URL, reload_every: float = 5.0, cluster: bool = False):
+    """The real bot on a loopback port, talking to a loopback Slack stub and a real Redis (keys cleaned after);
+    `cluster`: `redis_url` is a node of a Redis Cluster, as with REDIS_CLUSTER=1."""
     stub = SlackStub()
     stub_app = web.Application()
     stub_app.router.add_route("POST", "/{tail:.*}", stub.handle)
     stub_runner, stub.url = await _serve(stub_app)
-    client = connect(redis_url, embedded_path=None)
+    client = connect(redis_url, embedded_path=None, cluster=cluster)
     store = UserStateStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}")
     services = Services(engine, store)
     config = BotConfig(bot_token=TOKEN, signing_secret=SECRET, api_url=f"{stub.url}/api/")

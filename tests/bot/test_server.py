@@ -142,6 +142,29 @@ def test_a_redis_announcement_reloads_at_once(models_dir, tmp_path):
     run(body())
 
 
+def test_a_redis_cluster_announcement_reloads_at_once(models_dir, tmp_path, redis_cluster):
+    """REDIS_CLUSTER=1: the bot subscribes through the cluster client and the trainer's notify reaches it."""
+    from training.publish.notify import notify_bots
+
+    models, version, engine = own_models(models_dir, tmp_path)
+    url = f"redis://127.0.0.1:{redis_cluster[0]}/0"
+
+    async def body():
+        async with running_bot(engine, redis_url=url, reload_every=600, cluster=True):
+            second = add_version(models, version, version + "-cluster")
+            point_current(models, second)
+            # PUBLISH on a cluster counts only the node's own subscribers, so watch the engine instead:
+            # announce until the bot (subscribed through the cluster client at start-up) has reloaded.
+            for _ in range(50):
+                await asyncio.to_thread(notify_bots, second, url, True)
+                await asyncio.sleep(0.1)
+                if engine.version == second:
+                    break
+            await until_serving(engine, second)
+
+    run(body())
+
+
 def test_requests_keep_being_answered_while_the_model_swaps(models_dir, tmp_path):
     models, version, engine = own_models(models_dir, tmp_path)
     second = add_version(models, version, version + "-swap")

@@ -6,7 +6,6 @@ import asyncio
 import shutil
 import socket
 import subprocess
-import time
 import uuid
 
 import pytest
@@ -77,12 +76,49 @@ def test_events_count_once_and_messages_map_to_films():
         assert await store.first_delivery("Ev1") is True
         assert await store.first_delivery("Ev1") is False
         await store.remember_message("T", "D1", "1700000000.0001", "U", 42)
-        assert await store.message_film("T", "D1", "1700000000.0001") == ("U", 42, "1700000000.0001")
+        assert await store.message_film("T", "U", "D1", "1700000000.0001") == (42, "1700000000.0001")
         await store.remember_message("T", "D1", "1700000001.0002", "U", 43, thread_ts="1700000000.0001")
-        assert await store.message_film("T", "D1", "1700000001.0002") == ("U", 43, "1700000000.0001")
-        assert await store.message_film("T", "D1", "1700000000.9999") is None
+        assert await store.message_film("T", "U", "D1", "1700000001.0002") == (43, "1700000000.0001")
+        assert await store.message_film("T", "U", "D1", "1700000000.9999") is None
+        assert await store.message_film("T", "U2", "D1", "1700000000.0001") is None  # suggested to someone else
         await store.mark_shown("T", "U", [1, 2, 2, 3])
         assert await store.shown("T", "U") == {1, 2, 3}
+
+    run(with_store(body))
+
+
+def test_forget_leaves_nothing_naming_the_user_or_their_dm():
+    """forget deletes the message records too, found through the user's index (no scan); nothing names them after."""
+    async def body(store: UserStateStore):
+        await store.rate("T", "U7", 1, LIKE)
+        for number in range(3):
+            await store.remember_message("T", "DU7", f"1700000000.000{number}", "U7", number)
+        await store.rate("T", "U8", 1, LIKE)  # another user's data stays
+        await store.remember_message("T", "DU8", "1700000000.0009", "U8", 9)
+        assert await store.forget("T", "U7") == 6  # ratings, times, message index, three records
+        left = [key async for key in store.client.scan_iter(f"{store.prefix}:*")]
+        values = [await store.client.get(key) for key in left if await store.client.type(key) == b"string"]
+        assert not [key for key in left if b"U7" in key or b"DU7" in key], left
+        assert not [value for value in values if value and b"U7" in value]
+        assert await store.message_film("T", "U7", "DU7", "1700000000.0001") is None
+        assert await store.message_film("T", "U8", "DU8", "1700000000.0009") == (9, "1700000000.0009")
+
+    run(with_store(body))
+
+
+def test_message_records_of_the_old_layout_migrate_once():
+    """Schema 1 kept message records per workspace; migrate() moves them under their user, keeping their TTL."""
+    async def body(store: UserStateStore):
+        old = f"{store.prefix}:T:message:D1:1700000000.0001"
+        await store.client.set(old, "U:42:1700000000.0001", ex=3600)
+        await store.client.set(f"{store.prefix}:T:message:D1:1700000001.0002", "U:43:1700000000.0001")
+        assert await store.migrate() == 2
+        assert await store.client.exists(old) == 0
+        assert await store.message_film("T", "U", "D1", "1700000000.0001") == (42, "1700000000.0001")
+        assert await store.message_film("T", "U", "D1", "1700000001.0002") == (43, "1700000000.0001")
+        assert 0 < await store.client.ttl(store._user("T", "U", "message:D1:1700000000.0001")) <= 3600
+        assert await store.migrate() == 0  # the schema key says it is done
+        assert await store.forget("T", "U") == 3  # migrated records are indexed: forget finds them
 
     run(with_store(body))
 
@@ -180,69 +216,28 @@ async def with_store_no_cleanup(body, url):
         await client.aclose()
 
 
-@pytest.mark.skipif(shutil.which("redis-cli") is None, reason="needs redis-cli to form a cluster")
-def test_every_operation_works_on_redis_cluster(tmp_path):
+def test_every_operation_works_on_redis_cluster(redis_cluster):
     """REDIS_CLUSTER=1: a real three-node cluster; each user's keys share a hash tag, so scripts stay atomic."""
-    ports = cluster_ports(3)
-    nodes = []
-    for port in ports:
-        folder = tmp_path / str(port)
-        folder.mkdir()
-        nodes.append(subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-             "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no", "--dir", str(folder)],
-            stdout=subprocess.DEVNULL))
-    try:
-        for port in ports:
-            for _ in range(100):
-                if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
-                    break
-                time.sleep(0.05)
-        subprocess.run(["redis-cli", "--cluster", "create", *[f"127.0.0.1:{p}" for p in ports], "--cluster-replicas", "0",
-                        "--cluster-yes"], capture_output=True, check=True, timeout=60)
-        for _ in range(200):
-            info = subprocess.run(["redis-cli", "-p", str(ports[0]), "cluster", "info"], capture_output=True, text=True).stdout
-            if "cluster_state:ok" in info:
-                break
-            time.sleep(0.05)
+    ports = redis_cluster
 
-        async def body():
-            store = UserStateStore(connect(f"redis://127.0.0.1:{ports[0]}/0", embedded_path=None, cluster=True))
-            try:
-                await store.rate("T", "U", 5, LIKE)
-                await store.rate("T", "U", 6, DISLIKE)
-                await store.rate("T", "U", 6, LIKE)
-                assert (await store.ratings("T", "U")).likes == [5, 6]
-                assert await store.unrate("T", "U", 6, LIKE) is True
-                assert await store.first_delivery("Ev1") is True and await store.first_delivery("Ev1") is False
-                assert await store.allow("T", "U", limit=1) is True and await store.allow("T", "U", limit=1) is False
-                await store.remember_message("T", "D", "1.1", "U", 5)
-                assert await store.message_film("T", "D", "1.1") == ("U", 5, "1.1")
-                await store.mark_shown("T", "U", [1, 2])
-                assert await store.forget("T", "U") == 4
-            finally:
-                await store.client.aclose()
-
-        run(body())
-    finally:
-        for node in nodes:
-            node.terminate()
-            node.wait(timeout=10)
-
-
-def cluster_ports(count: int) -> list[int]:
-    """Free ports whose cluster-bus port (port + 10000) is free and valid too."""
-    import random
-
-    found: list[int] = []
-    while len(found) < count:
-        port = random.randint(20000, 45000)
+    async def body():
+        store = UserStateStore(connect(f"redis://127.0.0.1:{ports[0]}/0", embedded_path=None, cluster=True))
         try:
-            for candidate in (port, port + 10000):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", candidate))
-        except OSError:
-            continue
-        if port not in found:
-            found.append(port)
-    return found
+            await store.rate("T", "U", 5, LIKE)
+            await store.rate("T", "U", 6, DISLIKE)
+            await store.rate("T", "U", 6, LIKE)
+            assert (await store.ratings("T", "U")).likes == [5, 6]
+            assert await store.unrate("T", "U", 6, LIKE) is True
+            assert await store.first_delivery("Ev1") is True and await store.first_delivery("Ev1") is False
+            assert await store.allow("T", "U", limit=1) is True and await store.allow("T", "U", limit=1) is False
+            await store.remember_message("T", "D", "1.1", "U", 5)
+            assert await store.message_film("T", "U", "D", "1.1") == (5, "1.1")
+            await store.mark_shown("T", "U", [1, 2])
+            assert await store.forget("T", "U") == 6  # ratings, times, shown, rate limit, message index, record
+            assert await store.message_film("T", "U", "D", "1.1") is None
+        finally:
+            await store.client.aclose()
+
+    run(body())
+
+

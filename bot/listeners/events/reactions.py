@@ -16,13 +16,13 @@ async def _suggestion_reacted(body: dict, event: dict, services: Services) -> tu
     item = event.get("item") or {}
     if value is None or item.get("type") != "message":
         return None
-    team = body.get("team_id", "")
-    mapped = await services.store.message_film(team, item.get("channel", ""), item.get("ts", ""))
-    if mapped is None or mapped[0] != event.get("user"):
-        return None  # not one of our suggestions, or someone else's reaction
+    team, user = body.get("team_id", ""), event.get("user", "")
+    mapped = await services.store.message_film(team, user, item.get("channel", ""), item.get("ts", ""))
+    if mapped is None:
+        return None  # not a suggestion made to this user (someone else's reaction, or forgotten)
     if not await services.store.first_delivery(body.get("event_id", "")):
         return None  # Slack retried an event we already handled
-    return team, mapped[0], mapped[1], value, mapped[2]
+    return team, user, mapped[0], value, mapped[1]
 
 
 async def reaction_added(body: dict, event: dict, client: AsyncWebClient, context: dict, logger: Logger) -> None:

@@ -57,6 +57,23 @@ def test_suggest_react_next_and_recs(engine):
     run(body())
 
 
+def test_a_reaction_after_forget_does_nothing(engine):
+    async def body():
+        async with running_bot(engine) as bot:
+            await bot.command("suggest")
+            await bot.stub.wait_until(lambda: len(bot.stub.posted) == 1)
+            first = bot.stub.posted[0]
+            await bot.command("forget")
+            await bot.click("forget_confirm", "yes")
+            await bot.stub.wait_until(lambda: len(bot.stub.responses()) >= 3)
+            await bot.event(reaction("reaction_added", "+1", first))
+            await asyncio.sleep(0.3)
+            assert len(await bot.store.ratings("T1", "U1")) == 0, "the old suggestion re-created a rating"
+            assert len(bot.stub.posted) == 1, "no follow-up after forget"
+
+    run(body())
+
+
 def test_removing_a_reaction_undoes_that_rating_only(engine):
     async def body():
         async with running_bot(engine) as bot:
