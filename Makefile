@@ -47,7 +47,7 @@ test: install
 
 # Full-model checks: trains on every shared film with the default settings, then checks quality and memory.
 acceptance: install
-	$(BIN)/python -m pytest tests/acceptance
+	$(BIN)/python -m pytest tests/acceptance -o faulthandler_timeout=3600  # its first test waits for the full training
 
 lint: install
 	$(BIN)/ruff check .

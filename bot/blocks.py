@@ -36,12 +36,21 @@ def _poster(section: dict, film: Film | Suggestion) -> dict:
     return section
 
 
-def rating_buttons(film_id: int) -> dict:
+FILM_VALUE = "k:"  # a button's value names its film by stable key; a bare number is an id from before keys
+
+
+def film_value(film: Film | Suggestion) -> str:
+    """A button value naming the film in every model: its stable key, never its id in the model serving now."""
+    return FILM_VALUE + film.key
+
+
+def rating_buttons(film: Film | Suggestion) -> dict:
     return {
         "type": "actions",
         "elements": [
-            {"type": "button", "text": {"type": "plain_text", "text": "👍 Like"}, "action_id": "rate_like", "value": str(film_id)},
-            {"type": "button", "text": {"type": "plain_text", "text": "👎 Not for me"}, "action_id": "rate_dislike", "value": str(film_id)},
+            {"type": "button", "text": {"type": "plain_text", "text": "👍 Like"}, "action_id": "rate_like", "value": film_value(film)},
+            {"type": "button", "text": {"type": "plain_text", "text": "👎 Not for me"}, "action_id": "rate_dislike",
+             "value": film_value(film)},
         ],
     }
 
@@ -53,7 +62,7 @@ def suggestion_blocks(suggestion: Suggestion) -> list[dict]:
     blocks = [_poster({"type": "section", "text": {"type": "mrkdwn", "text": text}}, suggestion)]
     if suggestion.why:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(suggestion.why)}]})
-    blocks.append(rating_buttons(suggestion.id))
+    blocks.append(rating_buttons(suggestion))
     return blocks
 
 
@@ -75,7 +84,7 @@ def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, 
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "Not this one? Other films with this title:"}]})
         blocks.append({"type": "actions", "elements": [
             {"type": "button", "text": {"type": "plain_text", "text": film_label(other.title, other.year)[:75]},
-             "action_id": f"pick_film_{i}", "value": str(other.id)}
+             "action_id": f"pick_film_{i}", "value": film_value(other)}
             for i, other in enumerate(namesakes[:5])
         ]})
     blocks.append({"type": "divider"})
@@ -85,10 +94,10 @@ def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, 
     if len(views) > 1 and others:
         blocks.append({"type": "actions", "elements": [
             {"type": "button", "text": {"type": "plain_text", "text": VIEW_LABELS[view]},
-             "action_id": f"similar_view_{view}", "value": str(film.id)}
+             "action_id": f"similar_view_{view}", "value": film_value(film)}
             for view in others
         ]})
-    more = f"{film.id}:{offset + len(suggestions)}:{by}"
+    more = f"{offset + len(suggestions)}:{by}:{film_value(film)}"
     blocks.append({
         "type": "actions",
         "elements": [{"type": "button", "text": {"type": "plain_text", "text": "More like this"}, "action_id": "more_like", "value": more},
@@ -128,7 +137,7 @@ def ratings_message(liked: list[Film], disliked: list[Film]) -> dict:
                 "type": "section",
                 "text": {"type": "mrkdwn", "text": _film_link(film)},
                 "accessory": {"type": "button", "text": {"type": "plain_text", "text": "Undo"}, "action_id": "unrate",
-                              "value": str(film.id)},
+                              "value": film_value(film)},
             })
     if len(liked) > 20 or len(disliked) > 20:
         message_blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "Showing the 20 newest of each."}]})
@@ -172,7 +181,7 @@ def did_you_mean(typed: str, candidates: list[Film]) -> dict:
             "type": "actions",
             "elements": [
                 {"type": "button", "text": {"type": "plain_text", "text": film_label(c.title, c.year)[:75]},
-                 "action_id": f"pick_film_{i}", "value": str(c.id)}
+                 "action_id": f"pick_film_{i}", "value": film_value(c)}
                 for i, c in enumerate(candidates[:5])
             ],
         })

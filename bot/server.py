@@ -7,9 +7,11 @@ import logging
 
 import aiohttp
 from aiohttp import web
+from redis.exceptions import RedisError
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
+from bot.migrate import migrate
 from bot.services import Services
 from bot.store import StoreUnavailable
 from engine import RELOAD_CHANNEL
@@ -91,14 +93,17 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
     async def migrate_state(app: web.Application) -> None:
-        """Bring user state written by an older version up to date, once, before the first request."""
+        """Bring user state written by an older version up to date, once, before the first request: film ids are
+        read against the model loaded now (see bot/migrate.py)."""
+        engine = services.engine
+
+        def key_of(film_id: int) -> str | None:
+            return engine.film(film_id).key if 0 <= film_id < len(engine) else None
+
         try:
-            moved = await services.store.migrate()
-        except StoreUnavailable as error:
+            await migrate(services.store, key_of)
+        except (StoreUnavailable, RedisError, OSError) as error:
             log.warning("could not check the user-state schema (%s); will check at the next start", error)
-            return
-        if moved:
-            log.info("moved %d message records to the current user-state layout", moved)
 
     web_app.on_startup.append(migrate_state)
     web_app.cleanup_ctx.append(http_session)

@@ -2,9 +2,9 @@
 about, events already handled, and a rate limit. Keys are namespaced by workspace and user; a user's keys share a
 hash tag, so the atomic scripts also work on Redis Cluster, and `forget` finds every one of them without a scan.
 
-Schema versions (the `<prefix>:schema` key): 1 kept message records per workspace (`<prefix>:<team>:message:<channel>:
-<ts>` -> "user:film:thread"), out of reach of `forget`; 2 keeps them under the user's hash tag with an index set.
-`migrate()` moves version-1 records once, at start-up."""
+Films are named by their stable key (Engine / Film.key: the Wikipedia article title), never by their id in one
+bundle, so a retrain that reorders, drops or adds films leaves every rating naming the film it named. Data written
+by earlier versions is brought up to date once by bot/migrate.py (SCHEMA_VERSION)."""
 from __future__ import annotations
 
 import time
@@ -40,7 +40,7 @@ redis.call('SADD', KEYS[2], KEYS[1])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 2  # 1: film ids, message records per workspace; 2: stable film keys, records under their user
 MESSAGE_TTL_SECONDS = 7 * 86400
 # Undo a rating only if it is still the one being undone (removing a 👍 must not erase a later 👎).
 # ARGV: film, expected value, or '*' for any.
@@ -55,14 +55,26 @@ return 1
 
 @dataclass(frozen=True)
 class UserRatings:
-    """A user's ratings: film ids liked and disliked, and (film id, value) newest first."""
+    """A user's ratings by stable film key: keys liked and disliked, and (key, value) newest first. Films the model
+    serving now lacks are kept (Engine.ids_for skips them) and count again when a later model has them."""
 
-    likes: list[int]
-    dislikes: list[int]
-    recent: list[tuple[int, int]]
+    likes: list[str]
+    dislikes: list[str]
+    recent: list[tuple[str, int]]
 
     def __len__(self) -> int:
         return len(self.likes) + len(self.dislikes)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _film_key(key: str) -> str:
+    """A film's stable key as stored; a number here is a bug from before stable keys, so it is refused."""
+    if not isinstance(key, str) or not key:
+        raise TypeError(f"films are stored by their stable key (Film.key), got {key!r}")
+    return key
 
 
 def _unavailable(method):
@@ -97,18 +109,18 @@ class UserStateStore:
         return bool(await self.client.ping())
 
     @_unavailable
-    async def rate(self, team: str, user: str, film_id: int, value: int) -> None:
-        """Record a like (1) or dislike (-1), replacing any earlier rating of the film."""
+    async def rate(self, team: str, user: str, film_key: str, value: int) -> None:
+        """Record a like (1) or dislike (-1) of the film with this stable key, replacing any earlier rating of it."""
         if value not in (LIKE, DISLIKE):
             raise ValueError(f"a rating is {LIKE} or {DISLIKE}, got {value!r}")
         keys = [self._user(team, user, "ratings"), self._user(team, user, "rated_at")]
-        await self._rate(keys=keys, args=[int(film_id), value, time.time()])
+        await self._rate(keys=keys, args=[_film_key(film_key), value, time.time()])
 
     @_unavailable
-    async def unrate(self, team: str, user: str, film_id: int, value: int | None = None) -> bool:
+    async def unrate(self, team: str, user: str, film_key: str, value: int | None = None) -> bool:
         """Remove the film's rating (only if it is still `value`, when given); True if something was removed."""
         keys = [self._user(team, user, "ratings"), self._user(team, user, "rated_at")]
-        return bool(await self._unrate(keys=keys, args=[int(film_id), "*" if value is None else value]))
+        return bool(await self._unrate(keys=keys, args=[_film_key(film_key), "*" if value is None else value]))
 
     @_unavailable
     async def ratings(self, team: str, user: str, recent: int = 20) -> UserRatings:
@@ -116,11 +128,11 @@ class UserStateStore:
             pipe.hgetall(self._user(team, user, "ratings"))
             pipe.zrevrange(self._user(team, user, "rated_at"), 0, recent - 1)
             values, newest = await pipe.execute()
-        rated = {int(film): int(value) for film, value in values.items()}
+        rated = {_text(film): int(value) for film, value in values.items()}
         return UserRatings(
-            likes=sorted(f for f, v in rated.items() if v == LIKE),
-            dislikes=sorted(f for f, v in rated.items() if v == DISLIKE),
-            recent=[(int(f), rated[int(f)]) for f in newest if int(f) in rated],
+            likes=sorted(key for key, value in rated.items() if value == LIKE),
+            dislikes=sorted(key for key, value in rated.items() if value == DISLIKE),
+            recent=[(_text(key), rated[_text(key)]) for key in newest if _text(key) in rated],
         )
 
     @_unavailable
@@ -133,56 +145,32 @@ class UserStateStore:
         return int(await self.client.delete(*keys, index, *records))  # one slot: the user's hash tag
 
     @_unavailable
-    async def mark_shown(self, team: str, user: str, film_ids: list[int]) -> None:
-        if film_ids:
-            await self.client.sadd(self._user(team, user, "shown"), *[int(i) for i in film_ids])
+    async def mark_shown(self, team: str, user: str, film_keys: list[str]) -> None:
+        """Remember these films (stable keys) were suggested, so the rating loop never offers them again."""
+        if film_keys:
+            await self.client.sadd(self._user(team, user, "shown"), *[_film_key(key) for key in film_keys])
 
     @_unavailable
-    async def shown(self, team: str, user: str) -> set[int]:
-        return {int(i) for i in await self.client.smembers(self._user(team, user, "shown"))}
+    async def shown(self, team: str, user: str) -> set[str]:
+        return {_text(key) for key in await self.client.smembers(self._user(team, user, "shown"))}
 
     @_unavailable
-    async def remember_message(self, team: str, channel: str, ts: str, user: str, film_id: int,
+    async def remember_message(self, team: str, channel: str, ts: str, user: str, film_key: str,
                                thread_ts: str | None = None, ttl: int = MESSAGE_TTL_SECONDS) -> None:
-        """Which film a message suggested to `user` shows, and its thread (forgotten after `ttl` s or by `forget`)."""
+        """Which film (stable key) a message suggested to `user` shows, and its thread root; forgotten after `ttl`
+        seconds or by `forget`. Stored as "<thread ts>:<key>" (a ts has no colon; a title may)."""
         keys = [self._user(team, user, f"message:{channel}:{ts}"), self._user(team, user, "messages")]
-        await self._remember(keys=keys, args=[f"{int(film_id)}:{thread_ts or ts}", ttl])
+        await self._remember(keys=keys, args=[f"{thread_ts or ts}:{_film_key(film_key)}", ttl])
 
     @_unavailable
-    async def message_film(self, team: str, user: str, channel: str, ts: str) -> tuple[int, str] | None:
-        """(film id, thread root ts) of a message suggested to `user`, or None: not one of theirs, expired or
+    async def message_film(self, team: str, user: str, channel: str, ts: str) -> tuple[str, str] | None:
+        """(film key, thread root ts) of a message suggested to `user`, or None: not one of theirs, expired or
         forgotten (so a reaction by anyone else, or after `forget`, finds nothing)."""
         value = await self.client.get(self._user(team, user, f"message:{channel}:{ts}"))
         if value is None:
             return None
-        film, root = (value.decode() if isinstance(value, bytes) else value).split(":", 1)
-        return int(film), root
-
-    @_unavailable
-    async def migrate(self) -> int:
-        """Bring data written by older versions to SCHEMA_VERSION, once (idempotent); returns records moved.
-
-        Version 1 -> 2: message records move from `<prefix>:<team>:message:<channel>:<ts>` ("user:film:thread") to the
-        user's hash tag, keeping their remaining time to live. The one scan happens here, never in `forget`.
-        """
-        schema_key = f"{self.prefix}:schema"
-        current = await self.client.get(schema_key)
-        if current is not None and int(current) >= SCHEMA_VERSION:
-            return 0
-        moved = 0
-        async for raw in self.client.scan_iter(match=f"{self.prefix}:*:message:*", count=1000):
-            key = raw.decode() if isinstance(raw, bytes) else raw
-            if "{" in key:
-                continue  # already in the current layout
-            team, _, channel, ts = key[len(self.prefix) + 1:].split(":", 3)
-            value, ttl = await self.client.get(key), await self.client.ttl(key)
-            if value is not None and ttl != -2:
-                user, film, root = (value.decode() if isinstance(value, bytes) else value).split(":", 2)
-                await self.remember_message(team, channel, ts, user, int(film), root, ttl if ttl > 0 else MESSAGE_TTL_SECONDS)
-                moved += 1
-            await self.client.delete(key)
-        await self.client.set(schema_key, SCHEMA_VERSION)
-        return moved
+        root, key = _text(value).split(":", 1)
+        return key, root
 
     @_unavailable
     async def first_delivery(self, event_id: str, ttl: int = 3600) -> bool:

@@ -27,7 +27,7 @@ async def post_suggestion(services: Services, client: AsyncWebClient, team: str,
     it was shown. False when every film has been shown."""
     ratings = await services.store.ratings(team, user, recent=0)
     shown = await services.store.shown(team, user)
-    picks = await services.run(services.engine.recommend, ratings.likes, ratings.dislikes, 1, sorted(shown))
+    picks = await services.run(services.recommend, ratings, 1, shown)
     if channel is None:
         channel = (await client.conversations_open(users=user))["channel"]["id"]
     if not picks:
@@ -35,6 +35,6 @@ async def post_suggestion(services: Services, client: AsyncWebClient, team: str,
         return False
     pick = picks[0]
     posted = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.suggestion_message(pick))
-    await services.store.remember_message(team, posted["channel"], posted["ts"], user, pick.id, thread_ts=thread_ts)
-    await services.store.mark_shown(team, user, [pick.id])
+    await services.store.remember_message(team, posted["channel"], posted["ts"], user, pick.key, thread_ts=thread_ts)
+    await services.store.mark_shown(team, user, [pick.key])
     return True

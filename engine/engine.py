@@ -138,6 +138,18 @@ class Engine:
             raise IndexError(f"no film {film_id} in model {self.version}")
         return model.film(int(film_id))
 
+    def ids_for(self, keys: Iterable[str]) -> list[int]:
+        """Ids in this model of the films these stable keys name, in order; keys of films this model lacks are
+        skipped (a retrain that drops a film keeps its ratings; they count again when it comes back)."""
+        id_of_key = self._model.id_of_key
+        return [id_of_key[key] for key in keys if key in id_of_key]
+
+    def film_by_key(self, key: str) -> Film | None:
+        """The film a stable key names in this model (its article title, or an older title redirecting to it)."""
+        model = self._model
+        film_id = model.id_of_key.get(key)
+        return None if film_id is None else model.film(film_id)
+
     def namesakes(self, film_id: int, limit: int = 4) -> list[Film]:
         """Other films with the same title (remakes, unrelated films), best known first: for 'not this one?'."""
         model = self._model

@@ -9,7 +9,8 @@ from engine.normalize import split_disambiguator
 
 @dataclass(frozen=True)
 class Film:
-    """A film in the catalogue; `id` is its row in the loaded bundle (not stable across bundles)."""
+    """A film in the catalogue. `id` is its row in the loaded bundle and changes from one bundle to the next;
+    `key` (its Wikipedia article title) names it in every bundle: store the key, never the id."""
 
     id: int
     title: str
@@ -17,6 +18,12 @@ class Film:
     image: str | None
     director: str | None
     movielens_id: int | None
+
+    @property
+    def key(self) -> str:
+        """The film's stable identity across bundles: its Wikipedia article title (unique in a catalogue; a renamed
+        article still answers to its old title through the dump's redirects, see Engine.ids_for)."""
+        return self.title
 
     @property
     def url(self) -> str:

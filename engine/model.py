@@ -28,6 +28,10 @@ class LoadedModel:
         self.popularity = np.asarray(bundle.popularity, dtype=np.float32)
         aliases = [(alias, int(film)) for alias, film in bundle.aliases if 0 <= int(film) < len(self.titles)]
         self.film_names = NameIndex(self.titles, self.popularity, self.years, aliases)
+        # Stable keys -> ids: every title, then the redirects of renamed articles (a title always wins).
+        self.id_of_key: dict[str, int] = {title: i for i, title in enumerate(self.titles)}
+        for alias, film in aliases:
+            self.id_of_key.setdefault(alias, film)
         n_model_links = int(bundle.manifest["counts"]["model_links"])
         link_films = np.bincount(bundle.link_indices, minlength=len(bundle.link_titles))[:n_model_links]
         self.link_names = NameIndex(bundle.link_titles[:n_model_links], link_films.astype(np.float32))

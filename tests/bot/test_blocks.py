@@ -19,14 +19,27 @@ def suggestion(i: int, **overrides) -> Suggestion:
     return Suggestion(**values)
 
 
+def shown_texts(node) -> list[str]:
+    """Every text object's text in a block tree (mrkdwn and plain_text), leaving out button values and ids."""
+    if isinstance(node, list):
+        return [text for item in node for text in shown_texts(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["text"]] if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str) else []
+    return own + [text for key, value in node.items() if key != "value" for text in shown_texts(value)]
+
+
 def test_similar_message_has_heading_suggestions_buttons_and_paging():
     message = blocks.similar_message(film(), [suggestion(i) for i in range(5)], offset=5)
     heading = message["blocks"][0]
     assert "The Thing (1982)" in heading["text"]["text"] and heading["accessory"]["type"] == "image"
-    assert message["blocks"][-1]["elements"][0]["value"] == "1:10:both"  # film, next offset, view
+    # next offset, view, and the film by its stable key (a title may hold colons; the key comes last)
+    assert message["blocks"][-1]["elements"][0]["value"] == "10:both:k:The Thing (1982 film)"
     assert len(message["blocks"]) <= 50  # Slack's limit
-    text = str(message["blocks"])
-    assert "Film 0 &amp; &lt;friends&gt;" in text and "<friends>" not in text
+    shown = str(shown_texts(message["blocks"]))  # what Slack renders; button values are data it never shows
+    assert "Film 0 &amp; &lt;friends&gt;" in shown and "<friends>" not in shown
+    values = [e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert "k:Film 0 & <friends>" in values  # the exact stable key, unescaped, to look the film up by
 
 
 def test_posters_only_over_https_and_did_you_mean_buttons():

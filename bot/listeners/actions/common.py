@@ -15,10 +15,22 @@ def who(body: dict) -> tuple[str, str]:
     return (body.get("team") or {}).get("id", ""), (body.get("user") or {}).get("id", "")
 
 
+def film_named_by(services: Services, value: str) -> Film | None:
+    """The film a button's value names: `k:<stable key>` in any model; a bare number (buttons from before stable
+    keys) is an id in the model serving now. None when the model has no such film."""
+    if value.startswith(blocks.FILM_VALUE):
+        return services.engine.film_by_key(value[len(blocks.FILM_VALUE):])
+    if value.isascii() and value.isdigit() and len(value) <= 9:
+        try:
+            return services.engine.film(int(value))
+        except IndexError:
+            return None
+    return None
+
+
 async def film_from_value(services: Services, value: str, respond: AsyncRespond, replace_original: bool = False) -> Film | None:
-    """The film whose id a button carries; None (after telling the user) when the model no longer has it."""
-    try:
-        return services.engine.film(int(value))
-    except (ValueError, IndexError, TypeError):
+    """The film a button names; None (after telling the user) when the model serving now does not have it."""
+    film = film_named_by(services, value)
+    if film is None:
         await respond(**blocks.plain(STALE_BUTTON), replace_original=replace_original)
-        return None
+    return film

@@ -12,16 +12,30 @@ from bot.services import Services
 from engine import MAX_K, VIEWS
 
 
+def _number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
+def _parse(value: str) -> tuple[str, str, str]:
+    """(offset, view, film value) of "offset:view:k:<key>", or of "id:offset[:view]" from before stable keys;
+    ("0", "both", "") for anything else, which then names no film."""
+    parts = value.split(":", 2)
+    if len(parts) == 3 and _number(parts[0]) and parts[1] in VIEWS and parts[2].startswith(blocks.FILM_VALUE):
+        return parts[0], parts[1], parts[2]
+    legacy = parts + ["0", "both"][len(parts) - 1:]  # "id", "id:offset" and "id:offset:view" all were sent
+    if _number(legacy[0]) and _number(legacy[1]) and legacy[2] in VIEWS:
+        return legacy[1], legacy[2], legacy[0]
+    return "0", "both", ""
+
+
 async def more_like(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    film_id, _, rest = action.get("value", "").partition(":")
-    offset_text, _, by = rest.partition(":")
-    by = by if by in VIEWS else "both"
-    film = await film_from_value(services, film_id, respond)
+    offset_text, by, named = _parse(action.get("value", ""))
+    film = await film_from_value(services, named, respond)  # a forged value names no film: a plain answer
     if film is None:
         return
-    offset = int(offset_text) if offset_text.isdigit() else 0
+    offset = int(offset_text)
     if offset + blocks.SUGGESTIONS_PER_PAGE > MAX_K:
         await respond(**blocks.plain("That's as far as I go for this film; try another title."), replace_original=False)
         return

@@ -22,7 +22,7 @@ async def _rate(value: int, ack: AsyncAck, body: dict, action: dict, respond: As
         return
     team, user = who(body)
     try:
-        await services.store.rate(team, user, film.id, value)
+        await services.store.rate(team, user, film.key, value)
     except StoreUnavailable:
         logger.warning("Redis unavailable while rating")
         await respond(**blocks.plain("I couldn't save that, please try again."), replace_original=False)

@@ -21,7 +21,7 @@ async def unrate(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond,
     if film is None:
         return
     try:
-        await services.store.unrate(team, user, film.id)
+        await services.store.unrate(team, user, film.key)
     except StoreUnavailable:
         await respond(**blocks.plain("I couldn't save that, please try again."), replace_original=False)
         return

@@ -62,11 +62,11 @@ async def _within_rate_limit(services: Services, team: str, user: str, logger: L
 
 async def _ratings(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
     ratings = await services.store.ratings(team, user, recent=1000)
-    by_id = dict(ratings.recent)
-    newest = [f for f, _ in ratings.recent] + [f for f in ratings.likes + ratings.dislikes if f not in by_id]
-    films = [services.engine.film(f) for f in newest if 0 <= f < len(services.engine)]
-    liked = [f for f in films if f.id in set(ratings.likes)]
-    disliked = [f for f in films if f.id in set(ratings.dislikes)]
+    recent = dict(ratings.recent)
+    newest = [key for key, _ in ratings.recent] + [key for key in ratings.likes + ratings.dislikes if key not in recent]
+    films = [film for film in map(services.engine.film_by_key, newest) if film is not None]  # not in this model: kept
+    liked = [film for film in films if film.key in set(ratings.likes)]
+    disliked = [film for film in films if film.key in set(ratings.dislikes)]
     await respond(**blocks.ratings_message(liked, disliked))
 
 
@@ -109,6 +109,6 @@ async def _about(services: Services, respond: AsyncRespond, text: str) -> None:
 
 async def _recs(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
     ratings = await services.store.ratings(team, user)
-    picks = await services.run(services.engine.recommend, ratings.likes, ratings.dislikes, blocks.SUGGESTIONS_PER_PAGE)
+    picks = await services.run(services.recommend, ratings, blocks.SUGGESTIONS_PER_PAGE)
     heading = "Picks for you" if len(ratings) else "Well-known films — rate some with 👍 / 👎 and these get personal"
     await respond(**blocks.list_message(f"*{heading}*", picks))

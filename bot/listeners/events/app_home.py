@@ -20,7 +20,7 @@ async def app_home_opened(body: dict, event: dict, client: AsyncWebClient, conte
     except StoreUnavailable:
         logger.warning("Redis unavailable: App Home shows well-known films")
         ratings = None
-    likes, dislikes = (ratings.likes, ratings.dislikes) if ratings else ([], [])
-    picks = await services.run(services.engine.recommend, likes, dislikes, 5)
-    recent = [(services.engine.film(f), v) for f, v in (ratings.recent if ratings else []) if 0 <= f < len(services.engine)]
+    picks = await services.run(services.recommend, ratings, 5)
+    films = [(services.engine.film_by_key(key), value) for key, value in (ratings.recent if ratings else [])]
+    recent = [(film, value) for film, value in films if film is not None]
     await client.views_publish(user_id=user, view=blocks.home_view(recent, picks))

@@ -101,3 +101,17 @@ def test_redirects_become_names_the_engine_resolves(tmp_path, tiny):
     engine = Engine.load(tmp_path)
     assert engine.resolve("the fourth one").title == "Film 4"
     assert engine.resolve("Film 4").title == "Film 4"
+
+
+def test_stable_keys_find_films_by_title_and_by_the_redirect_of_a_renamed_article(tmp_path, tiny):
+    """A stored key is a film's article title; after a rename the dump's redirect (old title -> new) still finds it."""
+    data, film_vectors, link_vectors = tiny
+    publish_bundle(tmp_path, data, film_vectors, link_vectors, np.linspace(0, 1, data.n_films, dtype=np.float32), {},
+                   n_trees=5, aliases=[("Film 4 (old title)", "Film 4"), ("Film 3", "Film 4")])
+    engine = Engine.load(tmp_path)
+    film = engine.film_by_key("Film 4")
+    assert film is not None and film.key == "Film 4" and engine.film(film.id) == film
+    assert engine.film_by_key("Film 4 (old title)") == film  # renamed: the old key still names it
+    assert engine.film_by_key("Film 3").title == "Film 3"  # a title always wins over a redirect
+    assert engine.film_by_key("Never Made") is None
+    assert engine.ids_for(["Film 3", "Never Made", "Film 4 (old title)"]) == [engine.film_by_key("Film 3").id, film.id]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.blocks import film_value
 from tests.bot.harness import running_bot
 
 
@@ -15,25 +16,25 @@ def titles(message: dict) -> list[str]:
 
 
 def test_rating_buttons_store_ratings_and_recs_use_them(engine):
-    alien = engine.resolve("Alien").id
-    musical = engine.resolve("Mamma Mia! (film)").id
+    alien = engine.resolve("Alien")
+    musical = engine.resolve("Mamma Mia! (film)")
 
     async def body():
         async with running_bot(engine) as bot:
-            await bot.click("rate_like", str(alien))
-            await bot.click("rate_dislike", str(musical))
+            await bot.click("rate_like", film_value(alien))
+            await bot.click("rate_dislike", film_value(musical))
             confirmations = await bot.stub.wait_for_responses(2)
             assert "you liked *Alien (1979)*" in confirmations[0]["blocks"][0]["text"]["text"]
             assert confirmations[0]["replace_original"] is False
             ratings = await bot.store.ratings("T1", "U1")
-            assert ratings.likes == [alien] and ratings.dislikes == [musical]
+            assert ratings.likes == [alien.key] and ratings.dislikes == [musical.key]  # stable keys, not ids
 
-            await bot.click("rate_dislike", str(alien))  # changed their mind: the like becomes a dislike
+            await bot.click("rate_dislike", film_value(alien))  # changed their mind: the like becomes a dislike
             await bot.stub.wait_for_responses(3)
             ratings = await bot.store.ratings("T1", "U1")
-            assert ratings.likes == [] and sorted(ratings.dislikes) == sorted([alien, musical])
+            assert ratings.likes == [] and sorted(ratings.dislikes) == sorted([alien.key, musical.key])
 
-            await bot.click("rate_like", str(alien))
+            await bot.click("rate_like", film_value(alien))
             await bot.command("recs")
             recs = (await bot.stub.wait_for_responses(5))[-1]
             assert "Picks for you" in recs["blocks"][0]["text"]["text"]
@@ -43,16 +44,19 @@ def test_rating_buttons_store_ratings_and_recs_use_them(engine):
 
 
 def test_more_like_this_pages_on_and_did_you_mean_picks(engine):
-    star_wars = engine.resolve("Star Wars").id
+    star_wars = engine.resolve("Star Wars")
 
     async def body():
         async with running_bot(engine) as bot:
             await bot.command("Star Wars")
-            await bot.click("more_like", f"{star_wars}:5")
-            await bot.click("pick_film_0", str(star_wars))
+            await bot.click("more_like", f"5:both:{film_value(star_wars)}")
+            await bot.click("pick_film_0", film_value(star_wars))
             first, more, picked = await bot.stub.wait_for_responses(3)
             assert not set(titles(first)) & set(titles(more)) and len(titles(more)) == 5
             assert titles(picked) == titles(first) and picked["replace_original"] is True
+            await bot.click("more_like", f"{star_wars.id}:5")  # a button from before stable keys: id in this model
+            legacy = (await bot.stub.wait_for_responses(4))[-1]
+            assert titles(legacy) == titles(more)
 
     run(body())
 
@@ -63,8 +67,10 @@ def test_stale_or_forged_button_values_get_a_plain_answer(engine):
             await bot.click("rate_like", "99999999")
             await bot.click("more_like", "not-a-film")
             await bot.click("rate_dislike", "-3")  # never wraps around to the end of the catalogue
-            stale, forged, negative = await bot.stub.wait_for_responses(3)
-            assert all("older model" in str(reply) for reply in (stale, forged, negative))
+            await bot.click("rate_like", "k:A Film No Model Has (1901 film)")  # dropped by a retrain
+            await bot.click("more_like", "5:²:k:Heat (1995 film)")  # a forged view: not a crash
+            replies = await bot.stub.wait_for_responses(5)
+            assert all("older model" in str(reply) for reply in replies)
             assert len(await bot.store.ratings("T1", "U1")) == 0
 
     run(body())
@@ -75,24 +81,24 @@ def buttons(message: dict) -> dict[str, str]:
 
 
 def test_view_buttons_show_films_liked_by_the_same_people_and_page_on(engine):
-    heat = engine.resolve("Heat (1995 film)").id
-    unrated = engine.resolve("Clean (2021 film)").id
+    heat = engine.resolve("Heat (1995 film)")
+    unrated = engine.resolve("Clean (2021 film)")
 
     async def body():
         async with running_bot(engine) as bot:
             await bot.command("Heat (1995 film)")
             [first] = await bot.stub.wait_for_responses(1)
             offered = buttons(first)
-            assert offered["similar_view_links"] == offered["similar_view_ratings"] == str(heat)
-            await bot.click("similar_view_ratings", str(heat))
+            assert offered["similar_view_links"] == offered["similar_view_ratings"] == film_value(heat)
+            await bot.click("similar_view_ratings", film_value(heat))
             ratings_view = (await bot.stub.wait_for_responses(2))[-1]
             assert "(liked by the same people)" in ratings_view["blocks"][0]["text"]["text"]
             assert "liked by the same people" in str(ratings_view["blocks"][1:])
             assert ratings_view["replace_original"] is False
             assert set(buttons(ratings_view)) >= {"similar_view_both", "similar_view_links"}
-            assert buttons(ratings_view)["more_like"] == f"{heat}:5:ratings"
-            expected = [s.label for s in engine.similar(heat, 10, by="ratings")]
-            await bot.click("more_like", f"{heat}:5:ratings")
+            assert buttons(ratings_view)["more_like"] == f"5:ratings:{film_value(heat)}"
+            expected = [s.label for s in engine.similar(heat.id, 10, by="ratings")]
+            await bot.click("more_like", f"5:ratings:{film_value(heat)}")
             more = (await bot.stub.wait_for_responses(3))[-1]
             assert "(liked by the same people)" in more["blocks"][0]["text"]["text"]
             assert len(titles(more)) == 5
@@ -100,7 +106,7 @@ def test_view_buttons_show_films_liked_by_the_same_people_and_page_on(engine):
             await bot.command("Clean (2021 film)")  # nobody on MovieLens rated it: links only, no view buttons
             unrated_reply = (await bot.stub.wait_for_responses(4))[-1]
             assert not any(name.startswith("similar_view_") for name in buttons(unrated_reply))
-            await bot.click("similar_view_ratings", str(unrated))  # a forged click gets a plain answer
+            await bot.click("similar_view_ratings", film_value(unrated))  # a forged click gets a plain answer
             refused = (await bot.stub.wait_for_responses(5))[-1]
             assert "no MovieLens ratings" in str(refused) and "--by" not in str(refused)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.blocks import film_value
 from tests.bot.harness import running_bot
 
 
@@ -11,18 +12,18 @@ def run(coroutine):
 
 
 def test_ratings_undo_and_forget(engine):
-    alien, heat = engine.resolve("Alien").id, engine.resolve("Heat").id
+    alien, heat = engine.resolve("Alien"), engine.resolve("Heat")
 
     async def body():
         async with running_bot(engine) as bot:
-            await bot.store.rate("T1", "U1", alien, 1)
-            await bot.store.rate("T1", "U1", heat, -1)
+            await bot.store.rate("T1", "U1", alien.key, 1)
+            await bot.store.rate("T1", "U1", heat.key, -1)
             await bot.command("ratings")
             [listing] = await bot.stub.wait_for_responses(1)
             text = str(listing["blocks"])
             assert "Alien (1979)" in text and "Heat (1995)" in text and text.count("'unrate'") == 2
 
-            await bot.click("unrate", str(heat))
+            await bot.click("unrate", film_value(heat))
             await bot.stub.wait_for_responses(2)
             assert (await bot.store.ratings("T1", "U1")).dislikes == []
 

@@ -97,11 +97,11 @@ def test_removing_a_reaction_undoes_that_rating_only(engine):
 
 
 def test_app_home_shows_ratings_and_picks(engine):
-    alien = engine.resolve("Alien").id
+    alien = engine.resolve("Alien")
 
     async def body():
         async with running_bot(engine) as bot:
-            await bot.store.rate("T1", "U1", alien, 1)
+            await bot.store.rate("T1", "U1", alien.key, 1)
             await bot.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home", "event_ts": "1.1"})
             await bot.stub.wait_until(lambda: bot.stub.api("views.publish"))
             published = bot.stub.api("views.publish")[0]

@@ -1,0 +1,104 @@
+"""Bring user state written by earlier versions up to bot/state.py's SCHEMA_VERSION, once, at start-up.
+
+Schema 1 (before stable film keys) stored films by their id in the bundle being served: ratings hash fields,
+rated-at members and shown members were ids, and message records lived per workspace
+(`<prefix>:<team>:message:<channel>:<ts>` -> "user:film id:thread ts"), out of reach of `forget`.
+Schema 2 stores stable keys (Film.key) and keeps message records under their user with an index set.
+
+The ids are read against the model the bot loads at start-up, which must be the one they were written against:
+upgrade the bots before publishing a new model. Each key is rewritten by one atomic script, the whole run is
+idempotent, and the `<prefix>:schema` key records that it is done (so a film titled "2046" is never read as id 2046).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.state import MESSAGE_TTL_SECONDS, SCHEMA_VERSION, UserStateStore
+
+log = logging.getLogger(__name__)
+
+# KEYS: ratings hash, rated-at sorted set, shown set. ARGV: pairs (id, key). A newer entry under the key wins.
+_IDS_TO_KEYS = """
+local moved = 0
+for i = 1, #ARGV, 2 do
+  local value = redis.call('HGET', KEYS[1], ARGV[i])
+  if value then
+    redis.call('HSETNX', KEYS[1], ARGV[i + 1], value)
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    moved = moved + 1
+  end
+  local score = redis.call('ZSCORE', KEYS[2], ARGV[i])
+  if score then
+    redis.call('ZADD', KEYS[2], 'NX', score, ARGV[i + 1])
+    redis.call('ZREM', KEYS[2], ARGV[i])
+  end
+  if redis.call('SREM', KEYS[3], ARGV[i]) == 1 then
+    redis.call('SADD', KEYS[3], ARGV[i + 1])
+  end
+end
+return moved
+"""
+
+
+@dataclass
+class Migrated:
+    """What one migration run changed."""
+
+    users: int = 0
+    ratings: int = 0
+    message_records: int = 0
+    unknown_ids: int = 0  # ids the loaded model does not have: left as they were (they name no film)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+async def migrate(store: UserStateStore, key_of: Callable[[int], str | None]) -> Migrated | None:
+    """Migrate everything to SCHEMA_VERSION; `key_of(film id)` gives the stable key of an id in the loaded model.
+    None when the data is already up to date."""
+    client, prefix = store.client, store.prefix
+    schema_key = f"{prefix}:schema"
+    current = await client.get(schema_key)
+    if current is not None and int(current) >= SCHEMA_VERSION:
+        return None
+    done = Migrated()
+    ids_to_keys = client.register_script(_IDS_TO_KEYS)
+    users = set()
+    for what in ("ratings", "shown"):
+        async for raw in client.scan_iter(match=f"{prefix}:{{*}}:{what}", count=1000):
+            users.add(_text(raw)[len(prefix) + 2: -len(what) - 2])  # "team:user" inside the hash tag
+    for tag in sorted(users):
+        team, user = tag.split(":", 1)
+        keys = [store._user(team, user, what) for what in ("ratings", "rated_at", "shown")]
+        fields = [_text(f) for f in await client.hkeys(keys[0])] + [_text(m) for m in await client.smembers(keys[2])]
+        pairs = []
+        for field in dict.fromkeys(fields):
+            if not field.isdigit():
+                continue  # already a key
+            key = key_of(int(field))
+            if key is None:
+                done.unknown_ids += 1
+            else:
+                pairs += [field, key]
+        if pairs:
+            done.ratings += int(await ids_to_keys(keys=keys, args=pairs))
+        done.users += 1
+    async for raw in client.scan_iter(match=f"{prefix}:*:message:*", count=1000):
+        record = _text(raw)
+        if "{" in record:
+            continue  # already under its user
+        team, _, channel, ts = record[len(prefix) + 1:].split(":", 3)
+        value, ttl = await client.get(record), await client.ttl(record)
+        if value is not None and ttl != -2:
+            user, film, root = _text(value).split(":", 2)
+            key = key_of(int(film)) if film.isdigit() else None
+            if key is not None:
+                await store.remember_message(team, channel, ts, user, key, root, ttl if ttl > 0 else MESSAGE_TTL_SECONDS)
+                done.message_records += 1
+        await client.delete(record)
+    await client.set(schema_key, SCHEMA_VERSION)
+    log.info("user state migrated to schema %d: %s", SCHEMA_VERSION, done)
+    return done
