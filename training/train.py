@@ -131,7 +131,7 @@ def train_and_publish(
 
             evaluation = evaluate_recommendations(bundle, ratings_path, max_users=evaluation_users, out=out)
             metrics = {**metrics, "recommend_ndcg_at_10": evaluation["recommend"]["blend"]["ndcg_at_10"]}
-            update_manifest(bundle, {"blend": Blend(**evaluation["blend"]).to_manifest(), "evaluation": evaluation,
+            update_manifest(bundle, {"blend": Blend.from_manifest(evaluation).to_manifest(), "evaluation": evaluation,
                                       "metrics": metrics})
         refused = guard_report(published_metrics(models_dir), metrics, guard_tolerance) if guard_tolerance is not None else None
     except BaseException:

@@ -14,7 +14,7 @@ def test_rating_models_meet_the_rmse_target(manifest):
 
 def test_training_measured_the_recommendations(manifest):
     evaluation = manifest["evaluation"]["recommend"]
-    assert Blend.from_manifest(manifest) == Blend(**manifest["evaluation"]["blend"])
+    assert Blend.from_manifest(manifest) == Blend.from_manifest(manifest["evaluation"])  # the tuned weights are served
     assert evaluation["links"]["ndcg_at_10"] > evaluation["most_popular"]["ndcg_at_10"], evaluation
     assert evaluation["blend"]["ndcg_at_10"] > evaluation["item_knn"]["ndcg_at_10"], evaluation
     assert evaluation["blend"]["ndcg_at_10"] > evaluation["links"]["ndcg_at_10"], evaluation

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -12,6 +13,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.blocks import film_value
+from bot.store import StoreUnavailable
 from engine import Engine
 from engine.bundle import RELOAD_CHANNEL
 from tests.bot.harness import running_bot
@@ -187,6 +189,46 @@ def test_requests_keep_being_answered_while_the_model_swaps(models_dir, tmp_path
             await until_serving(engine, second)
 
     run(body())
+
+
+def test_a_rating_redis_never_confirmed_is_said_to_be_unconfirmed_not_lost(engine, tmp_path):
+    """Redis frozen mid-request (SIGSTOP): the click's write waits in Redis's socket and its answer times out. The
+    user hears it could not be confirmed (not "not saved"), and once Redis resumes the write is there."""
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    time.sleep(0.3)
+    alien, heat = engine.resolve("Alien"), engine.resolve("Heat")
+
+    async def body():
+        async with running_bot(engine, redis_url=f"redis://127.0.0.1:{port}/0") as bot:
+            await bot.click("rate_dislike", film_value(heat))  # connections open, the rating script cached
+            await bot.stub.wait_for_responses(1)
+            server.send_signal(signal.SIGSTOP)
+            try:
+                await bot.click("rate_like", film_value(alien))
+                reply = (await bot.stub.wait_for_responses(2, timeout=15))[-1]
+            finally:
+                server.send_signal(signal.SIGCONT)
+            assert "couldn't confirm that was saved" in str(reply) and "Clicking again is safe" in str(reply)
+            for _ in range(100):
+                try:
+                    if (await bot.store.ratings("T1", "U1")).likes:
+                        break
+                except StoreUnavailable:
+                    pass
+                await asyncio.sleep(0.05)
+            assert (await bot.store.ratings("T1", "U1")).likes == [alien.key]
+            await bot.click("rate_like", film_value(alien))  # the retry the message invites stores it once
+            await bot.stub.wait_for_responses(3)
+            assert (await bot.store.ratings("T1", "U1")).likes == [alien.key]
+
+    try:
+        run(body())
+    finally:
+        server.send_signal(signal.SIGCONT)
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def own_models(models_dir, tmp_path):

@@ -15,9 +15,11 @@ def test_defaults_and_overrides():
     assert config.redis_url is None and config.redis_cluster is False
     redis = Config.from_env({"REDIS_URL": "redis://h:6379/0", "REDIS_CLUSTER": "1"})
     assert redis.redis_url == "redis://h:6379/0" and redis.redis_cluster is True
+    assert Config().redis_fsync == "everysec" and Config.from_env({"MOVIELIKE_REDIS_FSYNC": "Always"}).redis_fsync == "always"
 
 
-@pytest.mark.parametrize("name, value", [("MOVIELIKE_SEARCH", "fast"), ("MOVIELIKE_ANNOY_SEARCH_K", "lots")])
+@pytest.mark.parametrize("name, value", [("MOVIELIKE_SEARCH", "fast"), ("MOVIELIKE_ANNOY_SEARCH_K", "lots"),
+                                                ("MOVIELIKE_REDIS_FSYNC", "sometimes")])
 def test_bad_values_name_the_variable(name, value):
     with pytest.raises(ValueError, match=name):
         Config.from_env({name: value})

@@ -13,6 +13,11 @@ from bot.state import DISLIKE, LIKE
 from bot.store import StoreUnavailable
 from engine import film_label
 
+NOT_SAVED = "I couldn't save that, please try again."
+# The write reached Redis but its answer did not come back in time: it may or may not be saved, and clicking
+# again stores the same rating once (a rating is one hash field per film), so say exactly that.
+UNCONFIRMED = "I couldn't confirm that was saved (my memory is slow to answer right now). Clicking again is safe."
+
 
 async def _rate(value: int, ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
@@ -23,9 +28,9 @@ async def _rate(value: int, ack: AsyncAck, body: dict, action: dict, respond: As
     team, user = who(body)
     try:
         await services.store.rate(team, user, film.key, value)
-    except StoreUnavailable:
-        logger.warning("Redis unavailable while rating")
-        await respond(**blocks.plain("I couldn't save that, please try again."), replace_original=False)
+    except StoreUnavailable as error:
+        logger.warning("Redis unavailable while rating (%s)", "no answer in time" if error.maybe_written else "down")
+        await respond(**blocks.plain(UNCONFIRMED if error.maybe_written else NOT_SAVED), replace_original=False)
         return
     verb = "liked" if value == LIKE else "didn't like"
     await respond(
