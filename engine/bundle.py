@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,6 +183,16 @@ def _load_ratings(path: Path, manifest: dict) -> RatingArrays | None:
         fold_in_l2=float(manifest["ratings"]["fold_in_l2"]),
         index=index,
     )
+
+
+def write_current(models_dir: Path, version: str) -> None:
+    """Make `models_dir/CURRENT` name `version`, atomically (a temporary file, fsync, then os.replace)."""
+    handle, temporary = tempfile.mkstemp(prefix=".CURRENT-", dir=models_dir)
+    with os.fdopen(handle, "w") as out:
+        out.write(version + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, Path(models_dir) / CURRENT)
 
 
 def published_versions(models_dir: Path) -> list[str]:

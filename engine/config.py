@@ -28,7 +28,9 @@ def _choice(environ, name: str, choices: tuple[str, ...]) -> str:
 class Config:
     """Engine settings.
 
-    MOVIELIKE_MODELS     where model bundles live (default var/models)
+    MOVIELIKE_MODELS     where model bundles live (default var/models), or s3://bucket/prefix for an S3-compatible
+                         object store (endpoint and credentials from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...)
+    MOVIELIKE_MODELS_CACHE  the local copy of bundles from an object store (default var/cache/models)
     MOVIELIKE_DATA       where input data lives (default var/data; the Makefile points it at ../shared/data)
     MOVIELIKE_SEARCH     auto | exact | annoy: how nearest films are found (default auto: exact numpy search up to
                          MOVIELIKE_EXACT_MAX_FILMS films, Annoy candidates re-ranked exactly above that)
@@ -43,7 +45,8 @@ class Config:
     MOVIELIKE_REDIS_FSYNC the embedded server's append-only fsync: everysec (default), always or no
     """
 
-    models_dir: Path = Path("var/models")
+    models_dir: Path = Path("var/models")  # with models_url: the local cache the store is mirrored into
+    models_url: str | None = None
     data_dir: Path = Path("var/data")
     search: str = "auto"
     exact_max_films: int = 150_000
@@ -57,11 +60,15 @@ class Config:
     @classmethod
     def from_env(cls, environ=None) -> Config:
         environ = os.environ if environ is None else environ
+        models = (environ.get("MOVIELIKE_MODELS") or "").strip()
+        remote = models.startswith("s3://")
         search = environ.get("MOVIELIKE_SEARCH", "auto").strip().lower() or "auto"
         if search not in ("auto", "exact", "annoy"):
             raise ValueError(f"Config 'MOVIELIKE_SEARCH' must be auto, exact or annoy, got {search!r}.")
         return cls(
-            models_dir=Path(environ.get("MOVIELIKE_MODELS") or "var/models"),
+            models_dir=Path(environ.get("MOVIELIKE_MODELS_CACHE") or "var/cache/models") if remote
+            else Path(models or "var/models"),
+            models_url=models if remote else None,
             data_dir=Path(environ.get("MOVIELIKE_DATA") or "var/data"),
             search=search,
             exact_max_films=_int(environ, "MOVIELIKE_EXACT_MAX_FILMS", 150_000),

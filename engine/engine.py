@@ -18,6 +18,7 @@ from engine.explain import display_link
 from engine.films import Film, Suggestion
 from engine.model import LoadedModel
 from engine.normalize import title_key
+from engine.remote import RemoteModels, is_remote
 from engine.titles import Match, resolve_in
 
 log = logging.getLogger(__name__)
@@ -27,25 +28,39 @@ MAX_K = 100  # the most films one call returns
 class Engine:
     """Films like a film, films around a linked page, and picks for a taste. Thread-safe; reloads without downtime."""
 
-    def __init__(self, bundle: Bundle, config: Config, models_dir: Path):
+    def __init__(self, bundle: Bundle, config: Config, models_dir: Path, remote: RemoteModels | None = None):
         self.config = config
         self.models_dir = Path(models_dir)
+        self.remote = remote  # an object store mirrored into models_dir, or None
         self._model = LoadedModel(bundle, config)
         self._reload_lock = threading.Lock()
         self._loaded = bundle.path.name  # the version directory serving now (its manifest may name itself otherwise)
         self._refused: str | None = None  # a version CURRENT names that failed to load: not tried again, logged once
+        self._remote_error: str | None = None  # the object store's last problem, logged once
 
     @classmethod
     def load(cls, models_dir: str | Path | None = None, config: Config | None = None) -> Engine:
         """Load the bundle that `models_dir/CURRENT` names (default: MOVIELIKE_MODELS).
 
-        When that version is damaged, the newest intact version is served instead (and a warning says so); a new
-        CURRENT is picked up by `reload_if_changed` as usual. BundleError when nothing is published or nothing loads.
+        `models_dir` (or MOVIELIKE_MODELS) may be s3://bucket/prefix: the current version is downloaded into the
+        local cache (MOVIELIKE_MODELS_CACHE) and verified first. When the version CURRENT names is damaged, the
+        newest intact version is served instead (and a warning says so); a new CURRENT is picked up by
+        `reload_if_changed` as usual. BundleError when nothing is published or nothing loads.
         """
         config = config or Config.from_env()
-        models_dir = Path(models_dir) if models_dir is not None else config.models_dir
+        url = str(models_dir) if models_dir is not None and is_remote(models_dir) else (
+            config.models_url if models_dir is None else None)
+        remote = RemoteModels(url, config.models_dir) if url else None
+        models_dir = config.models_dir if url or models_dir is None else Path(models_dir)
+        if remote is not None:
+            try:
+                remote.sync()
+            except BundleError as error:
+                if current_version(models_dir) is None:
+                    raise
+                log.warning("Serving the cached model: %s", error)  # a store that is down or a bad new version
         try:
-            return cls(load_current(models_dir), config, models_dir)
+            return cls(load_current(models_dir), config, models_dir, remote)
         except BundleError as error:
             wanted = current_version(models_dir)
             fallback = load_newest_intact(models_dir, skip=wanted) if wanted else None
@@ -53,7 +68,7 @@ class Engine:
                 raise
             log.warning("CURRENT names model %s, which cannot be loaded (%s); serving %s, the newest intact version",
                         wanted, error, fallback.path.name)
-            engine = cls(fallback, config, models_dir)
+            engine = cls(fallback, config, models_dir, remote)
             engine._refused = wanted
             return engine
 
@@ -99,7 +114,18 @@ class Engine:
         """Swap to the version CURRENT names if it changed; queries in flight finish on the old one. True if swapped.
 
         A broken new bundle is logged and the running one kept (BundleError is not raised to a serving process).
+        With an object store, its CURRENT is read first and a new version downloaded and verified (in the caller's
+        thread: the bot's reload loop runs this in a worker thread).
         """
+        if self.remote is not None:
+            try:
+                self.remote.sync()
+            except BundleError as error:
+                if str(error) != self._remote_error:
+                    log.error("Keeping model %s: %s", self.version, error)  # once per distinct problem
+                    self._remote_error = str(error)
+                return False
+            self._remote_error = None
         wanted = current_version(self.models_dir)
         if wanted is None or wanted in (self._loaded, self._refused):
             return False

@@ -127,3 +127,41 @@ def engine(models_dir):
 def manifest(models_dir) -> dict:
     version = (models_dir / "CURRENT").read_text().strip()
     return json.loads((models_dir / version / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def object_store(tmp_path_factory):
+    """A real S3-compatible server (moto's standalone server) on a loopback port, with a bucket `models`; the
+    environment points boto3 at it (as an admin would with AWS_ENDPOINT_URL) until the module ends."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    settings = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DEFAULT_REGION": "us-east-1"}
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(endpoint, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        import boto3
+
+        boto3.client("s3").create_bucket(Bucket="models")
+        yield {"endpoint": endpoint, "url": "s3://models/movielike", "env": settings}
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        server.terminate()
+        server.wait(timeout=10)

@@ -22,7 +22,9 @@ def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> Non
     parser.add_argument("--films", type=Path, default=default_films, help=f"films file (default {default_films})")
     parser.add_argument("--ratings", type=Path, default=_default_ratings(config),
                        help="MovieLens ratings.csv: the ratings view and well-known films (default: under MOVIELIKE_DATA, if there)")
-    parser.add_argument("--models", type=Path, default=config.models_dir, help=f"where bundles go (default {config.models_dir})")
+    default_models = config.models_url or str(config.models_dir)
+    parser.add_argument("--models", type=_models_location, default=default_models,
+                        help=f"where bundles go: a folder or s3://bucket/prefix (default {default_models})")
     parser.add_argument("--epochs", type=int, default=None, help="passes over the pairs (default 20)")
     parser.add_argument("--dim", type=int, default=None, help="vector size (default 128)")
     parser.add_argument("--batch-size", type=int, default=None, help="pairs a batch per replica (default 1024)")
@@ -43,6 +45,11 @@ def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> Non
     parser.add_argument("--taste-epochs", type=int, default=None, help="epochs of the taste model (default 40)")
     parser.add_argument("--evaluation-users", type=int, default=None,
                         help="simulated users in the recommendation evaluation (default: every eligible one)")
+
+
+def _models_location(text: str) -> str | Path:
+    """A models folder, or an object store address kept as text (a Path would fold s3:// into s3:/)."""
+    return text if text.startswith("s3://") else Path(text)
 
 
 def _add_bundle_arguments(parser: argparse.ArgumentParser, config: Config) -> None:

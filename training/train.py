@@ -7,12 +7,14 @@ import logging
 import resource
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine import Blend
 from engine.bundle import sha256_of
+from engine.remote import is_remote
 from training.data.films import read_films, read_redirects
 from training.data.popularity import popularity, rating_counts
 from training.evaluation.links import evaluate_model, format_metrics
@@ -53,14 +55,22 @@ def train_and_publish(
     rating_params: RatingsParams | None = None,
     taste_params: TasteParams | None = None,
     evaluation_users: int | None = None,
+    guard_metrics=None,
+    activate=None,
 ) -> TrainRun:
     """Run the whole training and publish; prints what it does to `out`.
+
+    `models_dir` may be an object store (s3://bucket/prefix, given as a string): the bundle is built and evaluated
+    in a local temporary folder, then uploaded (files, manifest, CURRENT last).
 
     With ratings: the rating predictors are compared by RMSE, the taste model is trained, and (unless `evaluate`
     is False) simulated MovieLens users (at most `evaluation_users`) tune the blend and measure it before the bundle
     goes live. `rating_params` / `taste_params` default to the measured settings (see training/ratings/).
     """
     started = time.perf_counter()
+    if is_remote(models_dir):
+        return _train_and_upload(films_path, str(models_dir), params, min_films_per_link, ratings_path, n_trees, keep,
+                                 progress, out, guard_tolerance, evaluate, rating_params, taste_params, evaluation_users)
     report = read_films(films_path)
     if not report.films:
         raise ValueError(f"{films_path} holds no readable film ({report.bad_lines} bad lines).")
@@ -133,7 +143,8 @@ def train_and_publish(
             metrics = {**metrics, "recommend_ndcg_at_10": evaluation["recommend"]["blend"]["ndcg_at_10"]}
             update_manifest(bundle, {"blend": Blend.from_manifest(evaluation).to_manifest(), "evaluation": evaluation,
                                       "metrics": metrics})
-        refused = guard_report(published_metrics(models_dir), metrics, guard_tolerance) if guard_tolerance is not None else None
+        published = guard_metrics(models_dir) if guard_metrics else published_metrics(models_dir)
+        refused = guard_report(published, metrics, guard_tolerance) if guard_tolerance is not None else None
     except BaseException:
         shutil.rmtree(bundle, ignore_errors=True)
         raise
@@ -141,8 +152,33 @@ def train_and_publish(
         print(refused, file=out)
         shutil.rmtree(bundle, ignore_errors=True)
         return TrainRun(None, {"metrics": metrics, **manifest_extra}, refused)
-    activate_version(models_dir, bundle.name, keep)
+    if activate is not None:
+        activate(bundle)
+    else:
+        activate_version(models_dir, bundle.name, keep)
     total = time.perf_counter() - started
     print(f"published {bundle} in {total:.0f}s overall; peak memory {peak_rss_mb():,.0f} MB", file=out)
     manifest = json.loads((bundle / "manifest.json").read_text())
     return TrainRun(bundle, manifest)
+
+
+def _train_and_upload(films_path: Path, url: str, *args) -> TrainRun:
+    """train_and_publish into a local temporary folder, guarded against the store's current version, then uploaded."""
+    from engine.remote import RemoteModels
+    from training.publish.remote import point_remote_current, remote_metrics, upload_version
+
+    remote = RemoteModels(url, Path(tempfile.gettempdir()))
+    staging = Path(tempfile.mkdtemp(prefix="movielike-publish-"))
+    out = args[6]
+
+    def upload(bundle: Path) -> None:
+        version = upload_version(remote, bundle)
+        point_remote_current(remote, version)
+        print(f"uploaded {version} to {url} (every file, then its manifest, then CURRENT)", file=out)
+
+    try:
+        run = train_and_publish(films_path, staging, *args, guard_metrics=lambda _: remote_metrics(remote),
+                                activate=upload)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return run  # run.bundle names the local copy, gone now; its name is the version published

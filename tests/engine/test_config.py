@@ -15,6 +15,9 @@ def test_defaults_and_overrides():
     assert config.redis_url is None and config.redis_cluster is False
     redis = Config.from_env({"REDIS_URL": "redis://h:6379/0", "REDIS_CLUSTER": "1"})
     assert redis.redis_url == "redis://h:6379/0" and redis.redis_cluster is True
+    store = Config.from_env({"MOVIELIKE_MODELS": "s3://bucket/models", "MOVIELIKE_MODELS_CACHE": "/cache"})
+    assert store.models_url == "s3://bucket/models" and store.models_dir == Path("/cache")
+    assert Config.from_env({"MOVIELIKE_MODELS": "s3://b/m"}).models_dir == Path("var/cache/models")
     assert Config().redis_fsync == "everysec" and Config.from_env({"MOVIELIKE_REDIS_FSYNC": "Always"}).redis_fsync == "always"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.bundle import CURRENT, FORMAT, MANIFEST, NEIGHBOURS, current_version, published_versions
+from engine.bundle import FORMAT, MANIFEST, NEIGHBOURS, current_version, published_versions, write_current
 from engine.vectors import top_k_rows
 from training.links.dataset import LinkDataset
 from training.publish.writer import BundleWriter, write_json_atomically
@@ -158,12 +158,7 @@ def update_manifest(bundle_dir: Path, changes: dict) -> dict:
 
 def point_current(models_dir: Path, version: str) -> None:
     """Make CURRENT name `version`, atomically (write a temporary file, fsync, then os.replace)."""
-    handle, temporary = tempfile.mkstemp(prefix=".CURRENT-", dir=models_dir)
-    with os.fdopen(handle, "w") as out:
-        out.write(version + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, Path(models_dir) / CURRENT)
+    write_current(models_dir, version)
 
 
 def prune(models_dir: Path, keep: int) -> list[str]:
