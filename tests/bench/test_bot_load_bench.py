@@ -9,10 +9,12 @@ from tests.conftest import ROOT
 
 
 def test_bot_load_bench_prints_the_figures(models_dir):
-    command = [sys.executable, "bench/bot_load.py", "--models", str(models_dir), "--requests", "40", "--concurrency", "10"]
+    command = [sys.executable, "bench/bot_load.py", "--models", str(models_dir), "--requests", "40", "--concurrency", "10",
+               "--swap"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout)
     assert report["errors"] == 0, report["error_examples"]
     assert report["ack"]["n"] == 40 and report["reply_at_stub"]["n"] == 40
     assert report["ack"]["p99_ms"] > 0 and report["reply_at_stub"]["p50_ms"] > 0
+    assert report["swap_seconds"] is not None  # the version published half-way was served before the end
