@@ -216,6 +216,8 @@ async def main() -> None:
             bot.kill()  # never leave a bot behind to answer the next test's announcements
             raise
         await runner.cleanup()
+        if new_version:
+            shutil.rmtree(args.models, ignore_errors=True)  # the bench's private copy of the model
 
     replies = [arrived[r] - sent[r] for r in sent if r in arrived]
     missing = len(sent) - len(replies)

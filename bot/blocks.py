@@ -36,7 +36,7 @@ def _poster(section: dict, film: Film | Suggestion) -> dict:
     return section
 
 
-FILM_VALUE = "k:"  # a button's value names its film by stable key; a bare number is an id from before keys
+FILM_VALUE = "k:"  # a button's value names its film by stable key (bare ids, from before keys, are refused)
 
 
 def film_value(film: Film | Suggestion) -> str:

@@ -19,27 +19,6 @@ from bot.state import MESSAGE_TTL_SECONDS, SCHEMA_VERSION, UserStateStore
 
 log = logging.getLogger(__name__)
 
-# KEYS: ratings hash, rated-at sorted set, shown set. ARGV: pairs (id, key). A newer entry under the key wins.
-_IDS_TO_KEYS = """
-local moved = 0
-for i = 1, #ARGV, 2 do
-  local value = redis.call('HGET', KEYS[1], ARGV[i])
-  if value then
-    redis.call('HSETNX', KEYS[1], ARGV[i + 1], value)
-    redis.call('HDEL', KEYS[1], ARGV[i])
-    moved = moved + 1
-  end
-  local score = redis.call('ZSCORE', KEYS[2], ARGV[i])
-  if score then
-    redis.call('ZADD', KEYS[2], 'NX', score, ARGV[i + 1])
-    redis.call('ZREM', KEYS[2], ARGV[i])
-  end
-  if redis.call('SREM', KEYS[3], ARGV[i]) == 1 then
-    redis.call('SADD', KEYS[3], ARGV[i + 1])
-  end
-end
-return moved
-"""
 
 
 @dataclass
@@ -65,15 +44,14 @@ async def migrate(store: UserStateStore, key_of: Callable[[int], str | None]) ->
     if current is not None and int(current) >= SCHEMA_VERSION:
         return None
     done = Migrated()
-    ids_to_keys = client.register_script(_IDS_TO_KEYS)
     users = set()
     for what in ("ratings", "shown"):
         async for raw in client.scan_iter(match=f"{prefix}:{{*}}:{what}", count=1000):
             users.add(_text(raw)[len(prefix) + 2: -len(what) - 2])  # "team:user" inside the hash tag
     for tag in sorted(users):
         team, user = tag.split(":", 1)
-        keys = [store._user(team, user, what) for what in ("ratings", "rated_at", "shown")]
-        fields = [_text(f) for f in await client.hkeys(keys[0])] + [_text(m) for m in await client.smembers(keys[2])]
+        ratings_key, shown_key = store._user(team, user, "ratings"), store._user(team, user, "shown")
+        fields = [_text(f) for f in await client.hkeys(ratings_key)] + [_text(m) for m in await client.smembers(shown_key)]
         pairs = []
         for field in dict.fromkeys(fields):
             if not field.isdigit():
@@ -84,7 +62,7 @@ async def migrate(store: UserStateStore, key_of: Callable[[int], str | None]) ->
             else:
                 pairs += [field, key]
         if pairs:
-            done.ratings += int(await ids_to_keys(keys=keys, args=pairs))
+            done.ratings += await store.rename_films(team, user, pairs)
         done.users += 1
     async for raw in client.scan_iter(match=f"{prefix}:*:message:*", count=1000):
         record = _text(raw)

@@ -92,20 +92,25 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
     web_app.router.add_post("/slack/events", slack_events)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
-    async def migrate_state(app: web.Application) -> None:
-        """Bring user state written by an older version up to date, once, before the first request: film ids are
-        read against the model loaded now (see bot/migrate.py)."""
+    async def migrate_state(app: web.Application):
+        """Bring user state written by an older version up to date, once, before the first request and before any
+        reload can start: film ids are read against the one model loaded at start-up (see bot/migrate.py)."""
         engine = services.engine
+        model = engine.model  # pinned: every id of the run is read against this one model
 
         def key_of(film_id: int) -> str | None:
-            return engine.film(film_id).key if 0 <= film_id < len(engine) else None
+            return model.titles[film_id] if 0 <= film_id < len(model) else None
 
-        try:
-            await migrate(services.store, key_of)
-        except (StoreUnavailable, RedisError, OSError) as error:
-            log.warning("could not check the user-state schema (%s); will check at the next start", error)
+        if not engine.serving_current:
+            log.warning("not migrating user state: serving a fallback model, not the one CURRENT names")
+        else:
+            try:
+                await migrate(services.store, key_of)
+            except (StoreUnavailable, RedisError, OSError) as error:
+                log.warning("could not check the user-state schema (%s); will check at the next start", error)
+        yield
 
-    web_app.on_startup.append(migrate_state)
+    web_app.cleanup_ctx.append(migrate_state)  # first: the reload loops below start only after it
     web_app.cleanup_ctx.append(http_session)
     web_app.cleanup_ctx.append(reload_models)
     web_app.cleanup_ctx.append(listen_for_models)

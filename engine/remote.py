@@ -37,12 +37,19 @@ def split_url(url: str) -> tuple[str, str]:
 
 
 def s3_client():
-    """A boto3 S3 client configured from the environment (AWS_ENDPOINT_URL for a non-AWS store)."""
+    """A boto3 S3 client configured from the environment (AWS_ENDPOINT_URL for a non-AWS store), with short
+    timeouts: a store that does not answer must not hold a bot's worker threads for minutes."""
     try:
         import boto3
+        from botocore.config import Config as ClientConfig
     except ImportError:
         raise BundleError("Models in an object store need boto3: pip install 'movielike[s3]'.") from None
-    return boto3.client("s3")
+    return boto3.client("s3", config=ClientConfig(connect_timeout=5, read_timeout=30,
+                                                  retries={"max_attempts": 3, "mode": "standard"}))
+
+
+class _Unverified(BundleError):
+    """A version that downloaded but does not match its manifest: refused until CURRENT names another version."""
 
 
 class RemoteModels:
@@ -61,7 +68,7 @@ class RemoteModels:
 
     def read(self, *parts: str) -> bytes | None:
         """An object's bytes, or None when there is no such object."""
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self.key(*parts))["Body"].read()
@@ -69,6 +76,8 @@ class RemoteModels:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
                 return None
             raise BundleError(f"{self.url}: cannot read {self.key(*parts)} ({error}).") from None
+        except (BotoCoreError, OSError) as error:  # unreachable, no credentials, timed out
+            raise BundleError(f"{self.url} cannot be reached ({error}).") from None
 
     def current(self) -> str | None:
         """The version the store's CURRENT names, or None when nothing is published there."""
@@ -93,7 +102,7 @@ class RemoteModels:
         if not (self.cache_dir / version / MANIFEST).is_file():
             try:
                 self._download(version)
-            except BundleError as error:
+            except _Unverified as error:  # a bad version stays refused; a network failure is tried again
                 self._refused = (version, error)
                 raise
         if current_version(self.cache_dir) != version:
@@ -106,19 +115,19 @@ class RemoteModels:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         manifest_bytes = self.read(version, MANIFEST)
         if manifest_bytes is None:
-            raise BundleError(f"{self.url}/{version} has no {MANIFEST}: an upload that did not finish.")
+            raise _Unverified(f"{self.url}/{version} has no {MANIFEST}: an upload that did not finish.")
         try:
             files = json.loads(manifest_bytes)["files"]
         except (ValueError, KeyError, TypeError):
-            raise BundleError(f"{self.url}/{version}/{MANIFEST} cannot be read.") from None
+            raise _Unverified(f"{self.url}/{version}/{MANIFEST} cannot be read.") from None
         staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=self.cache_dir))
         try:
             for name, entry in files.items():
                 if "/" in name or name.startswith("."):
-                    raise BundleError(f"{self.url}/{version}: the manifest lists {name!r}, which is not a file name.")
+                    raise _Unverified(f"{self.url}/{version}: the manifest lists {name!r}, which is not a file name.")
                 self.client.download_file(self.bucket, self.key(version, name), str(staging / name))
                 if (staging / name).stat().st_size != entry["bytes"] or sha256_of(staging / name) != entry["sha256"]:
-                    raise BundleError(f"{self.url}/{version}/{name} does not match its checksum in the manifest "
+                    raise _Unverified(f"{self.url}/{version}/{name} does not match its checksum in the manifest "
                                       "(corrupt or altered); not loading that version.")
             (staging / MANIFEST).write_bytes(manifest_bytes)
             staging.rename(self.cache_dir / version)

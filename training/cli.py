@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from engine import BundleError
 from engine.config import Config
 from training.publish.guard import GUARDED_METRICS
 
@@ -154,7 +155,7 @@ def _train(args: argparse.Namespace, config: Config, guarded: bool = False) -> i
                                 config.keep_versions, progress=not args.quiet, guard_tolerance=tolerance,
                                 evaluate=not args.no_evaluate, rating_params=rating_params,
                                 taste_params=taste_params, evaluation_users=args.evaluation_users)
-    except ValueError as error:
+    except (ValueError, BundleError) as error:  # unreadable films, an object store that cannot be reached...
         print(f"movielike-train: {error}", file=sys.stderr)
         return 1
     if run.refused:

@@ -16,15 +16,10 @@ def who(body: dict) -> tuple[str, str]:
 
 
 def film_named_by(services: Services, value: str) -> Film | None:
-    """The film a button's value names: `k:<stable key>` in any model; a bare number (buttons from before stable
-    keys) is an id in the model serving now. None when the model has no such film."""
+    """The film a button's value names: `k:<stable key>`, in any model. Anything else is None: a bare number is an
+    id from before stable keys, which after a retrain may be another film, so it is never guessed."""
     if value.startswith(blocks.FILM_VALUE):
         return services.engine.film_by_key(value[len(blocks.FILM_VALUE):])
-    if value.isascii() and value.isdigit() and len(value) <= 9:
-        try:
-            return services.engine.film(int(value))
-        except IndexError:
-            return None
     return None
 
 

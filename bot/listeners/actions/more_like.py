@@ -17,14 +17,11 @@ def _number(text: str) -> bool:
 
 
 def _parse(value: str) -> tuple[str, str, str]:
-    """(offset, view, film value) of "offset:view:k:<key>", or of "id:offset[:view]" from before stable keys;
-    ("0", "both", "") for anything else, which then names no film."""
+    """(offset, view, film value) of "offset:view:k:<key>"; ("0", "both", "") for anything else (a forged value, or
+    "id:offset:view" from before stable keys), which then names no film and gets the plain answer."""
     parts = value.split(":", 2)
     if len(parts) == 3 and _number(parts[0]) and parts[1] in VIEWS and parts[2].startswith(blocks.FILM_VALUE):
         return parts[0], parts[1], parts[2]
-    legacy = parts + ["0", "both"][len(parts) - 1:]  # "id", "id:offset" and "id:offset:view" all were sent
-    if _number(legacy[0]) and _number(legacy[1]) and legacy[2] in VIEWS:
-        return legacy[1], legacy[2], legacy[0]
     return "0", "both", ""
 
 
@@ -39,6 +36,6 @@ async def more_like(ack: AsyncAck, action: dict, respond: AsyncRespond, context:
     if offset + blocks.SUGGESTIONS_PER_PAGE > MAX_K:
         await respond(**blocks.plain("That's as far as I go for this film; try another title."), replace_original=False)
         return
-    suggestions = await services.run(services.engine.similar, film.id, offset + blocks.SUGGESTIONS_PER_PAGE, (), by)
+    suggestions = await services.run(services.engine.similar, film, offset + blocks.SUGGESTIONS_PER_PAGE, (), by)
     await respond(**blocks.similar_message(film, suggestions[offset:], offset, by=by,
-                                           views=services.engine.views_for(film.id)), replace_original=False)
+                                           views=services.engine.views_for(film)), replace_original=False)

@@ -17,5 +17,5 @@ async def pick_film(ack: AsyncAck, action: dict, respond: AsyncRespond, context:
     film = await film_from_value(services, action.get("value", ""), respond, replace_original=True)
     if film is None:
         return
-    suggestions = await services.run(services.engine.similar, film.id, blocks.SUGGESTIONS_PER_PAGE)
+    suggestions = await services.run(services.engine.similar, film, blocks.SUGGESTIONS_PER_PAGE)
     await respond(**blocks.similar_message(film, suggestions), replace_original=True)

@@ -22,9 +22,9 @@ async def similar_view(ack: AsyncAck, action: dict, respond: AsyncRespond, conte
     if film is None or by not in VIEWS:
         return
     try:
-        suggestions = await services.run(services.engine.similar, film.id, blocks.SUGGESTIONS_PER_PAGE, (), by)
+        suggestions = await services.run(services.engine.similar, film, blocks.SUGGESTIONS_PER_PAGE, (), by)
     except NoRatingsView as error:
         await respond(**blocks.plain(blocks.escape(str(error).replace(" (--by links)", ""))), replace_original=False)
         return
-    await respond(**blocks.similar_message(film, suggestions, by=by, views=services.engine.views_for(film.id)),
+    await respond(**blocks.similar_message(film, suggestions, by=by, views=services.engine.views_for(film)),
                   replace_original=False)

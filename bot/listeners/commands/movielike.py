@@ -61,7 +61,7 @@ async def _within_rate_limit(services: Services, team: str, user: str, logger: L
 
 
 async def _ratings(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
-    ratings = await services.store.ratings(team, user, recent=1000)
+    ratings = await services.ratings(team, user, recent=1000)
     recent = dict(ratings.recent)
     newest = [key for key, _ in ratings.recent] + [key for key in ratings.likes + ratings.dislikes if key not in recent]
     films = [film for film in map(services.engine.film_by_key, newest) if film is not None]  # not in this model: kept
@@ -84,11 +84,11 @@ async def show_similar(services: Services, respond: AsyncRespond, text: str, off
     except NotFound as error:
         await respond(**blocks.did_you_mean(text, error.candidates))
         return
-    suggestions = engine.similar(film.id, offset + blocks.SUGGESTIONS_PER_PAGE)  # stored neighbours: a lookup
+    suggestions = engine.similar(film, offset + blocks.SUGGESTIONS_PER_PAGE)  # stored neighbours: a lookup
     typed = text if match.how == "typo" else None
-    namesakes = engine.namesakes(film.id) if offset == 0 else []
+    namesakes = engine.namesakes(film) if offset == 0 else []
     await respond(**blocks.similar_message(film, suggestions[offset:], offset, typed, namesakes,
-                                           views=engine.views_for(film.id)))
+                                           views=engine.views_for(film)))
 
 
 async def _about(services: Services, respond: AsyncRespond, text: str) -> None:
@@ -108,7 +108,7 @@ async def _about(services: Services, respond: AsyncRespond, text: str) -> None:
 
 
 async def _recs(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
-    ratings = await services.store.ratings(team, user)
+    ratings = await services.ratings(team, user)
     picks = await services.run(services.recommend, ratings, blocks.SUGGESTIONS_PER_PAGE)
     heading = "Picks for you" if len(ratings) else "Well-known films — rate some with 👍 / 👎 and these get personal"
     await respond(**blocks.list_message(f"*{heading}*", picks))

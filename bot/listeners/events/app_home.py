@@ -16,7 +16,7 @@ async def app_home_opened(body: dict, event: dict, client: AsyncWebClient, conte
     services: Services = context["services"]
     team, user = body.get("team_id", ""), event.get("user", "")
     try:
-        ratings = await services.store.ratings(team, user, recent=10)
+        ratings = await services.ratings(team, user, recent=10)
     except StoreUnavailable:
         logger.warning("Redis unavailable: App Home shows well-known films")
         ratings = None

@@ -49,14 +49,19 @@ def test_more_like_this_pages_on_and_did_you_mean_picks(engine):
     async def body():
         async with running_bot(engine) as bot:
             await bot.command("Star Wars")
+            await bot.stub.wait_for_responses(1)
             await bot.click("more_like", f"5:both:{film_value(star_wars)}")
+            await bot.stub.wait_for_responses(2)
             await bot.click("pick_film_0", film_value(star_wars))
-            first, more, picked = await bot.stub.wait_for_responses(3)
+            first, more, picked = await bot.stub.wait_for_responses(3)  # one at a time: replies come in order
             assert not set(titles(first)) & set(titles(more)) and len(titles(more)) == 5
             assert titles(picked) == titles(first) and picked["replace_original"] is True
-            await bot.click("more_like", f"{star_wars.id}:5")  # a button from before stable keys: id in this model
-            legacy = (await bot.stub.wait_for_responses(4))[-1]
-            assert titles(legacy) == titles(more)
+            # Buttons from before stable keys carry a bare id, which after a retrain may be another film: refused.
+            await bot.click("more_like", f"{star_wars.id}:5")
+            await bot.click("rate_like", str(star_wars.id))
+            legacy = (await bot.stub.wait_for_responses(5))[-2:]
+            assert all("older model" in str(reply) for reply in legacy)
+            assert len(await bot.store.ratings("T1", "U1")) == 0
 
     run(body())
 

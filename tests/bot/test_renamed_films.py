@@ -1,0 +1,38 @@
+"""An article renamed since a rating was stored: the dump's redirect (old title -> new) leads to the film, and the
+bot moves the rating to the new title, so it is listed, undone and re-rated under one name."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from bot.blocks import film_value
+from engine import Engine
+from engine.bundle import MANIFEST, sha256_of
+from tests.bot.harness import running_bot
+from tests.models_copy import copy_current
+from training.publish.bundle import update_manifest
+
+
+def test_a_rating_stored_under_an_old_title_follows_the_rename(models_dir, tmp_path):
+    models = tmp_path / "models"
+    version = copy_current(models_dir, models)
+    bundle = models / version
+    heat = Engine.load(models).resolve("Heat (1995 film)")
+    (bundle / "aliases.json").write_text(json.dumps([["Heat (film)", heat.id]]))  # what a later dump's redirect says
+    files = json.loads((bundle / MANIFEST).read_text())["files"]
+    files["aliases.json"] = {"sha256": sha256_of(bundle / "aliases.json"), "bytes": (bundle / "aliases.json").stat().st_size}
+    update_manifest(bundle, {"files": files})
+    engine = Engine.load(models)
+
+    async def body():
+        async with running_bot(engine) as bot:
+            await bot.store.rate("T1", "U1", "Heat (film)", 1)  # rated before the article was renamed
+            await bot.command("ratings")
+            [listing] = await bot.stub.wait_for_responses(1)
+            assert "Heat (1995)" in str(listing["blocks"])
+            assert (await bot.store.ratings("T1", "U1")).likes == [heat.key]  # moved to the new title, once
+            await bot.click("unrate", film_value(heat))
+            await bot.stub.wait_for_responses(2)
+            assert len(await bot.store.ratings("T1", "U1")) == 0  # undone: nothing left under either title
+
+    asyncio.run(body())
