@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     bolt = create_app(bot_config, services)
     try:
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM: a clean stop
-            asyncio.run(serve(create_web_app(bolt, services), bot_config.port, bolt, bot_config.app_token))
+            web_app = create_web_app(bolt, services, signing_secret=bot_config.signing_secret)
+            asyncio.run(serve(web_app, bot_config.port, bolt, bot_config.app_token))
     finally:
         stop_embedded()  # the embedded Redis (when there is no REDIS_URL) stops with the bot
     return 0

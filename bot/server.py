@@ -10,7 +10,9 @@ from aiohttp import web
 from redis.exceptions import RedisError
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 
+from bot.gate import refusal
 from bot.migrate import migrate
 from bot.services import Services
 from bot.store import StoreUnavailable
@@ -20,10 +22,18 @@ log = logging.getLogger(__name__)
 RELOAD_EVERY_SECONDS = 5.0
 
 
-def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = RELOAD_EVERY_SECONDS) -> web.Application:
-    """aiohttp app: POST /slack/events (commands, events, interactivity), GET /healthz, GET /readyz."""
+def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = RELOAD_EVERY_SECONDS,
+                   signing_secret: str | None = None) -> web.Application:
+    """aiohttp app: POST /slack/events (commands, events, interactivity), GET /healthz, GET /readyz.
+
+    With `signing_secret`, every request is checked (bot/gate.py) before Bolt parses it."""
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     async def slack_events(request: web.Request) -> web.Response:
+        refused = refusal(await request.read(), request.headers, verifier)
+        if refused is not None:
+            log.info("refused a request to /slack/events: %s (%d bytes)", refused[1], request.content_length or 0)
+            return web.json_response({"ok": False, "error": refused[1]}, status=refused[0])
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
 
     async def healthz(_: web.Request) -> web.Response:
@@ -33,8 +43,8 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
         status = {"model": services.engine.version, "redis": "ok"}
         try:
             await services.store.ping()
-        except StoreUnavailable as error:
-            status["redis"] = str(error)
+        except StoreUnavailable:
+            status["redis"] = "unavailable"  # where Redis lives is not the world's business: the bot's log says
             return web.json_response({"ok": False, **status}, status=503)
         return web.json_response({"ok": True, **status})
 

@@ -159,7 +159,7 @@ async def running_bot(engine, redis_url: str = REDIS_URL, reload_every: float = 
     store = UserStateStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}")
     services = Services(engine, store)
     config = BotConfig(bot_token=TOKEN, signing_secret=SECRET, api_url=f"{stub.url}/api/")
-    bot_runner, url = await _serve(create_web_app(create_app(config, services), services, reload_every))
+    bot_runner, url = await _serve(create_web_app(create_app(config, services), services, reload_every, SECRET))
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))  # a stuck request fails, never hangs
     try:
         yield RunningBot(url, stub, store, http)

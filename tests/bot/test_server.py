@@ -91,6 +91,7 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
             assert "try again" in str(recs) and "Traceback" not in str(bot.stub.calls)
             ready = await bot.http.get(f"{bot.url}/readyz")
             assert ready.status == 503 and (await ready.json())["ok"] is False
+            assert str(port) not in await ready.text() and "127.0.0.1" not in await ready.text()  # no address leaked
 
             servers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
             for _ in range(100):
