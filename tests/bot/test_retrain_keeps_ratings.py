@@ -27,7 +27,7 @@ def train(folder, name: str, lines: list[str], models) -> None:
     path = folder / f"{name}.ndjson"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run_cli("training.cli", "train", "--films", str(path), "--models", str(models), "--quiet",
-                     "--epochs", "2", "--dim", "32", "--trees", "5", "--min-films", "2", "--ratings", "/nonexistent",
+                     "--epochs", "1", "--dim", "32", "--trees", "5", "--min-films", "2", "--ratings", "/nonexistent",
                      timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
 

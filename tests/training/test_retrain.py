@@ -46,7 +46,7 @@ def test_retrain_publishes_notifies_and_guards(tmp_path, small_films):
     listener = threading.Thread(target=listen)
     listener.start()
     try:
-        good = retrain(small_films, models, "--epochs", "8", "--dim", "32", "--min-films", "2")
+        good = retrain(small_films, models, "--epochs", "4", "--dim", "32", "--min-films", "2")
         assert good.returncode == 0, good.stderr[-3000:]
         first = current_version(models)
         assert first is not None and "told 1 running bot" in good.stderr
