@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.state import MESSAGE_TTL_SECONDS, SCHEMA_VERSION, UserStateStore
+from bot.state import MESSAGE_TTL_SECONDS, SCHEMA_VERSION, UserStateStore, decoded
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,6 @@ class Migrated:
     unknown_ids: int = 0  # ids the loaded model does not have: left as they were (they name no film)
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 async def migrate(store: UserStateStore, key_of: Callable[[int], str | None]) -> Migrated | None:
     """Migrate everything to SCHEMA_VERSION; `key_of(film id)` gives the stable key of an id in the loaded model.
     None when the data is already up to date."""
@@ -47,11 +43,11 @@ async def migrate(store: UserStateStore, key_of: Callable[[int], str | None]) ->
     users = set()
     for what in ("ratings", "shown"):
         async for raw in client.scan_iter(match=f"{prefix}:{{*}}:{what}", count=1000):
-            users.add(_text(raw)[len(prefix) + 2: -len(what) - 2])  # "team:user" inside the hash tag
+            users.add(decoded(raw)[len(prefix) + 2: -len(what) - 2])  # "team:user" inside the hash tag
     for tag in sorted(users):
         team, user = tag.split(":", 1)
         ratings_key, shown_key = store._user(team, user, "ratings"), store._user(team, user, "shown")
-        fields = [_text(f) for f in await client.hkeys(ratings_key)] + [_text(m) for m in await client.smembers(shown_key)]
+        fields = [decoded(f) for f in await client.hkeys(ratings_key)] + [decoded(m) for m in await client.smembers(shown_key)]
         pairs = []
         for field in dict.fromkeys(fields):
             if not field.isdigit():
@@ -65,13 +61,13 @@ async def migrate(store: UserStateStore, key_of: Callable[[int], str | None]) ->
             done.ratings += await store.rename_films(team, user, pairs)
         done.users += 1
     async for raw in client.scan_iter(match=f"{prefix}:*:message:*", count=1000):
-        record = _text(raw)
+        record = decoded(raw)
         if "{" in record:
             continue  # already under its user
         team, _, channel, ts = record[len(prefix) + 1:].split(":", 3)
         value, ttl = await client.get(record), await client.ttl(record)
         if value is not None and ttl != -2:
-            user, film, root = _text(value).split(":", 2)
+            user, film, root = decoded(value).split(":", 2)
             key = key_of(int(film)) if film.isdigit() else None
             if key is not None:
                 await store.remember_message(team, channel, ts, user, key, root, ttl if ttl > 0 else MESSAGE_TTL_SECONDS)

@@ -35,9 +35,9 @@ class Services:
         ratings = await self.store.ratings(team, user, recent)
         pairs = []
         for key in {*ratings.likes, *ratings.dislikes}:
-            current = self.engine.current_key(key)
-            if current is not None and current != key:
-                pairs += [key, current]
+            film = self.engine.film_by_key(key)
+            if film is not None and film.key != key:  # stored under a renamed article's old title
+                pairs += [key, film.key]
         if not pairs:
             return ratings
         await self.store.rename_films(team, user, pairs)

@@ -88,7 +88,8 @@ class UserRatings:
         return len(self.likes) + len(self.dislikes)
 
 
-def _text(value: bytes | str) -> str:
+def decoded(value: bytes | str) -> str:
+    """Redis answers in bytes (the client does not decode): the text."""
     return value.decode() if isinstance(value, bytes) else value
 
 
@@ -153,11 +154,11 @@ class UserStateStore:
             pipe.hgetall(self._user(team, user, "ratings"))
             pipe.zrevrange(self._user(team, user, "rated_at"), 0, recent - 1)
             values, newest = await pipe.execute()
-        rated = {_text(film): int(value) for film, value in values.items()}
+        rated = {decoded(film): int(value) for film, value in values.items()}
         return UserRatings(
             likes=sorted(key for key, value in rated.items() if value == LIKE),
             dislikes=sorted(key for key, value in rated.items() if value == DISLIKE),
-            recent=[(_text(key), rated[_text(key)]) for key in newest if _text(key) in rated],
+            recent=[(decoded(key), rated[decoded(key)]) for key in newest if decoded(key) in rated],
         )
 
     @_unavailable
@@ -186,7 +187,7 @@ class UserStateStore:
 
     @_unavailable
     async def shown(self, team: str, user: str) -> set[str]:
-        return {_text(key) for key in await self.client.smembers(self._user(team, user, "shown"))}
+        return {decoded(key) for key in await self.client.smembers(self._user(team, user, "shown"))}
 
     @_unavailable
     async def remember_message(self, team: str, channel: str, ts: str, user: str, film_key: str,
@@ -203,7 +204,7 @@ class UserStateStore:
         value = await self.client.get(self._user(team, user, f"message:{channel}:{ts}"))
         if value is None:
             return None
-        root, key = _text(value).split(":", 1)
+        root, key = decoded(value).split(":", 1)
         return key, root
 
     @_unavailable

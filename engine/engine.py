@@ -175,8 +175,7 @@ class Engine:
     def ids_for(self, keys: Iterable[str]) -> list[int]:
         """Ids in this model of the films these stable keys name, in order; keys of films this model lacks are
         skipped (a retrain that drops a film keeps its ratings; they count again when it comes back)."""
-        id_of_key = self._model.id_of_key
-        return [id_of_key[key] for key in keys if key in id_of_key]
+        return _ids(self._model, keys)
 
     def film_by_key(self, key: str) -> Film | None:
         """The film a stable key names in this model (its article title, or an older title redirecting to it)."""
@@ -198,16 +197,10 @@ class Engine:
         """`recommend` for ratings stored by stable key (Film.key): keys this model lacks are skipped; the keys are
         read and the picks made on one model, even while a new one is being loaded."""
         model = self._model
-        ids = model.id_of_key
-        liked = list(dict.fromkeys(ids[key] for key in likes if key in ids))
-        disliked = [i for i in dict.fromkeys(ids[key] for key in dislikes if key in ids) if i not in set(liked)]
-        skip = set(liked) | set(disliked) | {ids[key] for key in exclude if key in ids}
+        liked = list(dict.fromkeys(_ids(model, likes)))
+        disliked = [i for i in dict.fromkeys(_ids(model, dislikes)) if i not in set(liked)]
+        skip = set(liked) | set(disliked) | set(_ids(model, exclude))
         return recommending.recommend(model, liked, disliked, skip, _clamp(k), check_view(by))
-
-    def current_key(self, key: str) -> str | None:
-        """The key the film a stored key names goes by in this model (a renamed article's new title), or None."""
-        film_id = self._model.id_of_key.get(key)
-        return None if film_id is None else self._model.titles[film_id]
 
     def about_page(self, link_text: str) -> str:
         """The linked page's title that `about` would use for `link_text`."""
@@ -286,6 +279,12 @@ def _match(model: LoadedModel, title_or_id: str | int | Film, typos: bool = True
     except NotFound as error:
         error.candidates = [model.film(i) for i in error.candidates]
         raise
+
+
+def _ids(model: LoadedModel, keys: Iterable[str]) -> list[int]:
+    """Ids in `model` of the films stable keys name, in order; keys it lacks are skipped."""
+    id_of_key = model.id_of_key
+    return [id_of_key[key] for key in keys if key in id_of_key]
 
 
 def _link_id(model: LoadedModel, link_text: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -76,6 +77,13 @@ class SlackStub:
                 raise AssertionError(f"expected {count} responses, got {self.responses()}")
             await asyncio.sleep(0.01)
         return self.responses()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:

@@ -48,3 +48,20 @@ def test_posters_only_over_https_and_did_you_mean_buttons():
     message = blocks.did_you_mean("Blade Runnr", [film(id=i) for i in range(7)])
     assert len(message["blocks"][1]["elements"]) == 5
     assert blocks.did_you_mean("zzz", [])["blocks"][1]["type"] == "context"
+
+
+def test_the_messages_this_change_added_are_valid_block_kit():
+    """The answers to an unconfirmed rating and a stale button, checked with slack_sdk's own Block Kit models."""
+    from slack_sdk.models.blocks import Block
+
+    from bot.listeners.actions.common import STALE_BUTTON
+    from bot.listeners.actions.rate import NOT_SAVED, UNCONFIRMED
+
+    for text in (UNCONFIRMED, NOT_SAVED, STALE_BUTTON):
+        message = blocks.plain(text)
+        for block in message["blocks"]:
+            Block.parse(block).validate_json()  # raises SlackObjectFormationError when Slack would refuse it
+        assert message["text"] == text
+    values = [e["value"] for b in blocks.similar_message(film(), [suggestion(0)])["blocks"] if b["type"] == "actions"
+              for e in b["elements"]]
+    assert all(len(value) <= 2000 for value in values)  # Slack's limit on a button value

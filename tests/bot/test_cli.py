@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from tests.bot.harness import free_port
 from tests.conftest import ROOT
 
 
@@ -31,11 +31,6 @@ def test_manifest_declares_what_the_code_handles():
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(HANDLED_EVENTS)
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_starts_ready_and_stays_small(models_dir):

@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,16 +15,11 @@ import aiohttp
 from bot.blocks import film_value
 from bot.state import UserStateStore
 from bot.store import connect, stop_embedded
-from tests.bot.harness import SECRET, RunningBot, SlackStub, _serve
+from tests.bot.harness import SECRET, RunningBot, SlackStub, _serve, free_port
 from tests.conftest import ROOT
 
 CLICKS, CONCURRENT = 120, 20
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def embedded_pid(state_file: Path) -> int:

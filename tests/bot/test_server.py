@@ -5,7 +5,6 @@ import asyncio
 import json
 import shutil
 import signal
-import socket
 import subprocess
 import time
 
@@ -16,7 +15,7 @@ from bot.blocks import film_value
 from bot.store import StoreUnavailable
 from engine import Engine
 from engine.bundle import RELOAD_CHANNEL
-from tests.bot.harness import running_bot
+from tests.bot.harness import free_port, running_bot
 from tests.models_copy import add_version, copy_current
 from training.publish.bundle import point_current
 
@@ -62,11 +61,6 @@ def test_health_and_readiness(engine):
 
     run(body())
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")

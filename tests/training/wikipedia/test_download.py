@@ -93,44 +93,44 @@ def test_an_interrupted_download_resumes_with_a_range_request(tmp_path, dump_sit
     assert (f"/enwiki/20261101/{name}", f"bytes={len(whole) // 2}-") in RangeHandler.requests
 
 
+NAME = "enwiki-20261101-pages-articles-multistream.xml.bz2"
+
+
+def with_part_file(tmp_path, good, content):
+    """A download folder holding `content(the whole dump)` as the dump's .part file: (whole dump, folder)."""
+    whole = (good / NAME).read_bytes()
+    folder = tmp_path / "dl"
+    folder.mkdir()
+    (folder / (NAME + ".part")).write_bytes(content(whole))
+    return whole, folder
+
+
 def test_a_complete_part_file_is_verified_without_asking_again(tmp_path, dump_site):
     """A run stopped after the last byte but before the rename: no Range request past the end (HTTP 416)."""
     site, good, _ = dump_site
-    name = "enwiki-20261101-pages-articles-multistream.xml.bz2"
-    whole = (good / name).read_bytes()
-    folder = tmp_path / "dl"
-    folder.mkdir()
-    (folder / (name + ".part")).write_bytes(whole)
+    whole, folder = with_part_file(tmp_path, good, lambda whole: whole)
     download(folder, date="20261101", site=site, progress=False)
-    assert (folder / name).read_bytes() == whole and not (folder / (name + ".part")).exists()
-    assert not [path for path, _ in RangeHandler.requests if path.endswith(name)]
+    assert (folder / NAME).read_bytes() == whole and not (folder / (NAME + ".part")).exists()
+    assert not [path for path, _ in RangeHandler.requests if path.endswith(NAME)]
 
 
 def test_a_bad_part_file_of_full_length_is_downloaded_again(tmp_path, dump_site):
     site, good, _ = dump_site
-    name = "enwiki-20261101-pages-articles-multistream.xml.bz2"
-    whole = (good / name).read_bytes()
-    folder = tmp_path / "dl"
-    folder.mkdir()
-    (folder / (name + ".part")).write_bytes(b"x" * len(whole))
+    whole, folder = with_part_file(tmp_path, good, lambda whole: b"x" * len(whole))
     download(folder, date="20261101", site=site, progress=False)
-    assert (folder / name).read_bytes() == whole
-    assert (f"/enwiki/20261101/{name}", None) in RangeHandler.requests  # started over, whole
+    assert (folder / NAME).read_bytes() == whole
+    assert (f"/enwiki/20261101/{NAME}", None) in RangeHandler.requests  # started over, whole
 
 
 def test_a_server_refusing_a_resume_gets_a_whole_download(tmp_path, dump_site):
     """A .part longer than what the server now has: 416 is answered by downloading the file whole."""
     site, good, _ = dump_site
-    name = "enwiki-20261101-pages-articles-multistream.xml.bz2"
-    whole = (good / name).read_bytes()
-    folder = tmp_path / "dl"
-    folder.mkdir()
-    (folder / (name + ".part")).write_bytes(whole[:10])
-    (good / name).write_bytes(whole[:5])  # the server's copy shrank: bytes=10- is past its end
+    whole, folder = with_part_file(tmp_path, good, lambda whole: whole[:10])
+    (good / NAME).write_bytes(whole[:5])  # the server's copy shrank: bytes=10- is past its end
     with pytest.raises(DumpError, match="does not match"):
         download(folder, date="20261101", site=site, progress=False)
-    assert (f"/enwiki/20261101/{name}", "bytes=10-") in RangeHandler.requests
-    assert (f"/enwiki/20261101/{name}", None) in RangeHandler.requests
+    assert (f"/enwiki/20261101/{NAME}", "bytes=10-") in RangeHandler.requests
+    assert (f"/enwiki/20261101/{NAME}", None) in RangeHandler.requests
 
 
 def test_a_corrupt_file_is_refused_and_deleted(tmp_path, dump_site):
