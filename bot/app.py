@@ -5,6 +5,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import BotConfig
+from bot.home import HomeRespond, is_home_click
+from bot.identity import who
 from bot.listeners import register
 from bot.respond import PooledRespond
 from bot.services import Services
@@ -15,10 +17,12 @@ def create_app(config: BotConfig, services: Services) -> AsyncApp:
     app = AsyncApp(client=client, signing_secret=config.signing_secret)  # Bolt verifies every request's signature
 
     @app.middleware
-    async def provide_services(context, next):
+    async def provide_services(context, body, next):
         context["services"] = services
         if services.http is not None and context.response_url:
-            context["respond"] = PooledRespond(services.http, context.response_url)
+            context["respond"] = PooledRespond(services.http, context.response_url, services.store)
+        elif is_home_click(body):  # no response_url in the Home tab: answers republish the Home instead
+            context["respond"] = HomeRespond(services, context.client, *who(context))
         await next()
 
     register(app)

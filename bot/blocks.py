@@ -4,6 +4,8 @@ from __future__ import annotations
 from engine import Film, Suggestion, film_label, wikipedia_url
 
 MAX_TITLE_IN_TEXT = 80
+MAX_NOTICE_CHARS = 3000  # Slack's limit on a text object
+WATCHLIST_SHOWN = 20  # two blocks each: within Slack's 50 blocks per message
 SUGGESTIONS_PER_PAGE = 5
 HELP_TEXT = (
     "*movielike* finds films like the ones you name.\n"
@@ -11,6 +13,7 @@ HELP_TEXT = (
     "• `/movielike about George Lucas` — films around a person, studio, genre or place\n"
     "• `/movielike suggest` — one film at a time in a DM; react 👍 or 👎 and the next follows\n"
     "• `/movielike recs` — picks from everything you rated\n"
+    "• `/movielike watchlist` — films you saved with 🔖; *Seen it* on any film means I never suggest it again\n"
     "• `/movielike ratings` — what you rated, with Undo; `/movielike forget` deletes it all\n"
     "• `/movielike help` — this message"
 )
@@ -24,6 +27,12 @@ SUGGEST_BUTTON = {"type": "button", "text": {"type": "plain_text", "text": "Rate
 def escape(text: str) -> str:
     """Slack mrkdwn escaping: user text and titles are data, so `<!channel>` stays text."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """What the user typed: Slack escapes `&`, `<` and `>` in the text it sends (and only those), so undo that once;
+    the text is escaped again, once, wherever it is shown."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _film_link(film: Film | Suggestion) -> str:
@@ -44,15 +53,42 @@ def film_value(film: Film | Suggestion) -> str:
     return FILM_VALUE + film.key
 
 
-def rating_buttons(film: Film | Suggestion) -> dict:
-    return {
-        "type": "actions",
-        "elements": [
-            {"type": "button", "text": {"type": "plain_text", "text": "👍 Like"}, "action_id": "rate_like", "value": film_value(film)},
-            {"type": "button", "text": {"type": "plain_text", "text": "👎 Not for me"}, "action_id": "rate_dislike",
-             "value": film_value(film)},
-        ],
-    }
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
+    button = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id, "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def rating_buttons(film: Film | Suggestion, save: bool = True) -> dict:
+    """👍 / 👎, and (unless the film is on the watchlist already) 🔖 Save, then Seen it: under every film."""
+    value = film_value(film)
+    elements = [_button("👍 Like", "rate_like", value), _button("👎 Not for me", "rate_dislike", value)]
+    if save:
+        elements.append(_button("🔖 Save", "save_film", value))
+    elements.append(_button("Seen it", "seen_film", value))
+    return {"type": "actions", "elements": elements}
+
+
+SHARE_ACTION = "share"
+
+
+def share_button(value: str) -> dict:
+    """Post this answer (only its asker sees it) to the channel, attributed."""
+    return _button("Share", SHARE_ACTION, value)
+
+
+def shared(message: dict, user: str) -> dict:
+    """An answer as shared to the channel: 'Shared by @user' on top, and no Share button of its own."""
+    kept = []
+    for block in message["blocks"]:
+        if block["type"] == "actions":
+            block = {**block, "elements": [e for e in block["elements"] if e.get("action_id") != SHARE_ACTION]}
+            if not block["elements"]:
+                continue
+        kept.append(block)
+    by = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by <@{user}>"}]}
+    return {"text": message["text"], "blocks": [by, *kept][:50]}
 
 
 def suggestion_blocks(suggestion: Suggestion) -> list[dict]:
@@ -75,6 +111,7 @@ def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, 
     """The film asked for, then films like it, each with poster, why and rating buttons, then buttons to see the
     other views of it (`views`), then 'More like this'; when other films share the title, buttons to switch."""
     heading = f"Films like *{_film_link(film)}*{VIEW_HEADINGS.get(by, '')}"
+    share = f"similar:{offset}:{by}:{film_value(film)}"
     if film.director:
         heading += f", directed by {escape(film.director)}"
     if typed:
@@ -100,18 +137,33 @@ def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, 
     more = f"{offset + len(suggestions)}:{by}:{film_value(film)}"
     blocks.append({
         "type": "actions",
-        "elements": [{"type": "button", "text": {"type": "plain_text", "text": "More like this"}, "action_id": "more_like", "value": more},
-                     SUGGEST_BUTTON],
+        "elements": [_button("More like this", "more_like", more), SUGGEST_BUTTON, share_button(share)],
     })
-    return {"text": f"Films like {film_label(film.title, film.year)}", "blocks": blocks}
+    return {"text": f"Films like {escape(film_label(film.title, film.year))}", "blocks": blocks}
 
 
-def list_message(heading: str, suggestions: list[Suggestion]) -> dict:
+def list_message(heading: str, suggestions: list[Suggestion], share: str | None = None) -> dict:
+    """A heading (mrkdwn, already escaped) and films, each with poster, why and buttons; `share`: a Share button's value."""
     blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading}}, {"type": "divider"}]
     for suggestion in suggestions:
         blocks.extend(suggestion_blocks(suggestion))
-    blocks.append({"type": "actions", "elements": [SUGGEST_BUTTON]})
+    blocks.append({"type": "actions", "elements": [SUGGEST_BUTTON] + ([share_button(share)] if share else [])})
     return {"text": heading, "blocks": blocks}
+
+
+def watchlist_message(films: list[Film], total: int) -> dict:
+    """The films the user saved, newest first, each with Remove, 👍 / 👎 and Seen it."""
+    if not films:
+        return plain("Your watchlist is empty: press 🔖 Save under any film to keep it here.")
+    message_blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": "🔖 Your watchlist"}}]
+    for film in films[:WATCHLIST_SHOWN]:
+        message_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _film_link(film)},
+                               "accessory": _button("Remove", "unsave_film", film_value(film))})
+        message_blocks.append(rating_buttons(film, save=False))
+    if total > WATCHLIST_SHOWN:
+        message_blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+            f"Showing the {WATCHLIST_SHOWN} newest of {total}.")}]})
+    return {"text": "Your watchlist", "blocks": message_blocks}
 
 
 def suggestion_message(suggestion: Suggestion) -> dict:
@@ -120,7 +172,7 @@ def suggestion_message(suggestion: Suggestion) -> dict:
     message_blocks.insert(-1, {"type": "context", "elements": [{"type": "mrkdwn", "text": (
         "React :+1: :heart: :star: :fire: if it's for you, :-1: :sleeping: :wastebasket: if not; "
         "I'll follow with the next one in this thread.")}]})
-    return {"text": f"How about {film_label(suggestion.title, suggestion.year)}?", "blocks": message_blocks}
+    return {"text": f"How about {escape(film_label(suggestion.title, suggestion.year))}?", "blocks": message_blocks}
 
 
 def ratings_message(liked: list[Film], disliked: list[Film]) -> dict:
@@ -158,11 +210,21 @@ def forget_confirmation() -> dict:
     }
 
 
-def home_view(recent: list[tuple[Film, int]], picks: list[Suggestion]) -> dict:
-    """The App Home tab: recent ratings and a fresh set of picks."""
-    view_blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": "Picks for you"}}]
+def home_view(recent: list[tuple[Film, int]], picks: list[Suggestion], watchlist: list[Film] = (),
+              notice: str | None = None) -> dict:
+    """The App Home tab: a notice (what the last click did), a fresh set of picks, the watchlist, recent ratings."""
+    view_blocks: list[dict] = []
+    if notice:
+        view_blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": notice[:MAX_NOTICE_CHARS]}]})
+    view_blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Picks for you"}})
     for pick in picks:
         view_blocks.extend(suggestion_blocks(pick))
+    if watchlist:
+        view_blocks.append({"type": "header", "text": {"type": "plain_text", "text": "🔖 Your watchlist"}})
+        for film in watchlist:
+            view_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _film_link(film)},
+                                "accessory": _button("Remove", "unsave_film", film_value(film))})
+            view_blocks.append(rating_buttons(film, save=False))
     view_blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Your recent ratings"}})
     if recent:
         lines = [f"{'👍' if value > 0 else '👎'} {_film_link(film)}" for film, value in recent[:10]]

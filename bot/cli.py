@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 
+from bot import logs
 from bot.app import create_app
 from bot.config import BotConfig, ConfigError
 from bot.server import create_web_app, serve
@@ -21,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     # Ctrl-C and a platform's SIGTERM both stop cleanly, even when a shell started us with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure()
     try:
         bot_config = BotConfig.from_env()
         config = Config.from_env()

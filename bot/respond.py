@@ -1,29 +1,60 @@
-"""Bolt's `respond`, sent through one shared keep-alive aiohttp session instead of a new session per reply.
+"""How the bot's messages reach Slack: replies to a response_url (through one shared keep-alive aiohttp session
+instead of a new session per reply, as Bolt's own `respond` does), chat.postMessage and views.publish. Each goes
+through bot/images.deliver, so a poster Slack cannot fetch never loses the message.
 
 Under load, opening a session and a connection for every reply cost more than the rest of a request together
 (bench/bot_load.py); listeners still just call `respond(...)`.
 """
 from __future__ import annotations
 
+import json
+import logging
+from typing import Any
+
 import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.images import deliver
+from bot.state import UserStateStore
 
 REPLY_TIMEOUT = aiohttp.ClientTimeout(total=10)
+log = logging.getLogger(__name__)
 
 
 class PooledRespond:
     """Same call signature as Bolt's AsyncRespond; returns the HTTP status Slack answered."""
 
-    def __init__(self, session: aiohttp.ClientSession, response_url: str):
+    def __init__(self, session: aiohttp.ClientSession, response_url: str, store: UserStateStore):
         self.session = session
         self.response_url = response_url
+        self.store = store
 
     async def __call__(self, text: str = "", blocks=None, attachments=None, response_type=None, replace_original=None,
                        delete_original=None, unfurl_links=None, unfurl_media=None, thread_ts=None, metadata=None) -> int:
         message = response_message(text, blocks, attachments, response_type, replace_original, delete_original,
                                    unfurl_links, unfurl_media, thread_ts, metadata)
-        async with self.session.post(self.response_url, json=message, timeout=REPLY_TIMEOUT) as response:
-            await response.read()
-            return response.status
+        status = 0
+
+        async def send(payload: dict) -> dict | None:
+            nonlocal status
+            async with self.session.post(self.response_url, json=payload, timeout=REPLY_TIMEOUT) as response:
+                status = response.status
+                return _response_url_error(response.status, await response.text())
+
+        await deliver(self.store, message, send)
+        return status
+
+
+def _response_url_error(status: int, body: str) -> dict | None:
+    """None when a response_url took the message, else Slack's error as a dict (it answers JSON or plain text)."""
+    try:
+        answer: Any = json.loads(body)
+    except ValueError:
+        answer = body.strip()
+    if isinstance(answer, dict):
+        return None if answer.get("ok", status < 400) else answer
+    return None if status < 400 else {"ok": False, "error": answer or f"http_{status}"}
 
 
 def response_message(text: str = "", blocks=None, attachments=None, response_type=None, replace_original=None,
@@ -38,3 +69,39 @@ def response_message(text: str = "", blocks=None, attachments=None, response_typ
     message.update({name: value for name, value in optional.items() if value is not None and not (
         name in ("blocks", "attachments") and len(value) == 0)})
     return message
+
+
+async def post_message(store: UserStateStore, client: AsyncWebClient, channel: str, message: dict,
+                       thread_ts: str | None = None) -> dict:
+    """chat.postMessage with the poster fallback; Slack's answer (channel, ts). Raises SlackApiError if refused."""
+    answer: dict = {}
+
+    async def send(payload: dict) -> dict | None:
+        nonlocal answer
+        try:
+            answer = (await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)).data
+        except SlackApiError as error:
+            answer = error.response.data if isinstance(error.response.data, dict) else {"error": str(error)}
+            return answer
+        return None
+
+    error = await deliver(store, message, send)
+    if error is not None:
+        raise SlackApiError(f"chat.postMessage refused: {error.get('error')}", error)
+    return answer
+
+
+async def publish_view(store: UserStateStore, client: AsyncWebClient, user: str, view: dict) -> bool:
+    """views.publish (the App Home) with the poster fallback; False (logged) when Slack refused it anyway."""
+
+    async def send(payload: dict) -> dict | None:
+        try:
+            await client.views_publish(user_id=user, view=payload)
+        except SlackApiError as error:
+            return error.response.data if isinstance(error.response.data, dict) else {"error": str(error)}
+        return None
+
+    error = await deliver(store, view, send)
+    if error is not None:
+        log.warning("views.publish refused: %s", error.get("error"))
+    return error is None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +10,10 @@ from typing import Any
 import aiohttp
 
 from bot.state import UserRatings, UserStateStore
-from engine import Engine, Suggestion
+from bot.store import StoreUnavailable
+from engine import Engine, Film, Suggestion
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -24,10 +28,22 @@ class Services:
 
     def recommend(self, ratings: UserRatings | None, k: int, shown: Iterable[str] = ()) -> list[Suggestion]:
         """Picks from a user's stored ratings (stable keys, read against the model serving now; films it lacks are
-        skipped, not forgotten), never a film in `shown`. Well-known films without ratings."""
+        skipped, not forgotten), never a film in `shown` (keys). Well-known films without ratings."""
         if ratings is None:
-            return self.engine.recommend(k=k)
+            return self.engine.recommend_for_keys((), (), k, shown)
         return self.engine.recommend_for_keys(ratings.likes, ratings.dislikes, k, shown)
+
+    def similar(self, film: Film, k: int, seen: Iterable[str] = (), by: str = "both") -> list[Suggestion]:
+        """Films like `film`, leaving out those the user marked seen (stable keys)."""
+        return self.engine.similar(film, k, self.engine.ids_for(seen), by)
+
+    async def seen(self, team: str, user: str) -> set[str]:
+        """Films (keys) the user marked seen; nothing when Redis is down (an answer with them beats no answer)."""
+        try:
+            return await self.store.seen(team, user)
+        except StoreUnavailable:
+            log.warning("Redis unavailable: films marked seen not left out")
+            return set()
 
     async def ratings(self, team: str, user: str, recent: int = 20) -> UserRatings:
         """The user's ratings, with any film stored under the old title of an article renamed since moved to its

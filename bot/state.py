@@ -7,6 +7,7 @@ bundle, so a retrain that reorders, drops or adds films leaves every rating nami
 by earlier versions is brought up to date once by bot/migrate.py (SCHEMA_VERSION)."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from functools import wraps
@@ -41,7 +42,8 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1
 """
 # A film's stored name changes (an id to its key; a renamed article's old title to its new one). KEYS: ratings hash,
-# rated-at sorted set, shown set. ARGV: pairs (old, new). An entry already under the new name wins.
+# rated-at sorted set, shown set, watchlist sorted set, seen set. ARGV: pairs (old, new). An entry already under the
+# new name wins.
 _RENAME = """
 local moved = 0
 for i = 1, #ARGV, 2 do
@@ -56,12 +58,35 @@ for i = 1, #ARGV, 2 do
     redis.call('ZADD', KEYS[2], 'NX', score, ARGV[i + 1])
     redis.call('ZREM', KEYS[2], ARGV[i])
   end
-  if redis.call('SREM', KEYS[3], ARGV[i]) == 1 then
-    redis.call('SADD', KEYS[3], ARGV[i + 1])
+  for _, set_key in ipairs({KEYS[3], KEYS[5]}) do
+    if redis.call('SREM', set_key, ARGV[i]) == 1 then
+      redis.call('SADD', set_key, ARGV[i + 1])
+    end
+  end
+  local saved = redis.call('ZSCORE', KEYS[4], ARGV[i])
+  if saved then
+    redis.call('ZADD', KEYS[4], 'NX', saved, ARGV[i + 1])
+    redis.call('ZREM', KEYS[4], ARGV[i])
   end
 end
 return moved
 """
+# Poster URLs Slack could not fetch: one hash, url -> expiry time; expired fields are pruned on each write, and the
+# hash lives as long as its newest entry. KEYS: hash. ARGV: now, ttl, urls...
+_POSTERS = """
+local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  if tonumber(fields[i + 1]) <= now then redis.call('HDEL', KEYS[1], fields[i]) end
+end
+for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], now + ttl) end
+redis.call('EXPIRE', KEYS[1], ttl)
+return 1
+"""
+POSTER_FAILURE_TTL_SECONDS = 7 * 86400
+# Everything kept per user besides the message records (which `forget` finds through their index).
+USER_KEYS = ("ratings", "rated_at", "shown", "rate_limit", "watchlist", "seen")
+WORKSPACE_ID = re.compile(r"[A-Z0-9]{1,32}")  # Slack's team and enterprise ids (T..., E...)
 SCHEMA_VERSION = 2  # 1: film ids, message records per workspace; 2: stable film keys, records under their user
 MESSAGE_TTL_SECONDS = 7 * 86400
 # Undo a rating only if it is still the one being undone (removing a 👍 must not erase a later 👎).
@@ -126,6 +151,7 @@ class UserStateStore:
         self._count = client.register_script(_COUNT)
         self._remember = client.register_script(_REMEMBER)
         self._rename = client.register_script(_RENAME)
+        self._posters = client.register_script(_POSTERS)
 
     def _user(self, team: str, user: str, what: str) -> str:
         return f"{self.prefix}:{{{team}:{user}}}:{what}"
@@ -167,7 +193,7 @@ class UserStateStore:
         article's old and new titles). Returns how many ratings moved."""
         if not pairs:
             return 0
-        keys = [self._user(team, user, what) for what in ("ratings", "rated_at", "shown")]
+        keys = [self._user(team, user, what) for what in ("ratings", "rated_at", "shown", "watchlist", "seen")]
         return int(await self._rename(keys=keys, args=list(pairs)))
 
     @_unavailable
@@ -176,8 +202,70 @@ class UserStateStore:
         reaction on one of those later does nothing); returns how many keys went."""
         index = self._user(team, user, "messages")
         records = [key.decode() if isinstance(key, bytes) else key for key in await self.client.smembers(index)]
-        keys = [self._user(team, user, what) for what in ("ratings", "rated_at", "shown", "rate_limit")]
+        keys = [self._user(team, user, what) for what in USER_KEYS]
         return int(await self.client.delete(*keys, index, *records))  # one slot: the user's hash tag
+
+    @_unavailable
+    async def forget_workspace(self, team: str) -> int:
+        """Delete every key of every user of a workspace (the app was uninstalled or its token revoked); returns how
+        many keys went. Keys are found with SCAN (on every node of a cluster) and deleted user by user."""
+        if not WORKSPACE_ID.fullmatch(team or ""):
+            raise ValueError(f"not a Slack workspace id: {team!r}")  # never a glob that could match other workspaces
+        by_user: dict[str, list[str]] = {}
+        async for key in self.client.scan_iter(match=f"{self.prefix}:{{{team}:*", count=1000):
+            text = decoded(key)
+            by_user.setdefault(text.split("}", 1)[0], []).append(text)
+        deleted = 0
+        for keys in by_user.values():  # one hash tag (one slot) per call
+            deleted += int(await self.client.delete(*keys))
+        return deleted
+
+    # -- the watchlist (films saved for later) and films seen (never suggested again) --------------------------------
+
+    @_unavailable
+    async def save(self, team: str, user: str, film_key: str) -> bool:
+        """Put a film on the user's watchlist (newest first); False when it was already there."""
+        return bool(await self.client.zadd(self._user(team, user, "watchlist"), {_film_key(film_key): time.time()}, nx=True))
+
+    @_unavailable
+    async def unsave(self, team: str, user: str, film_key: str) -> bool:
+        """Take a film off the watchlist; False when it was not on it."""
+        return bool(await self.client.zrem(self._user(team, user, "watchlist"), _film_key(film_key)))
+
+    @_unavailable
+    async def watchlist(self, team: str, user: str, limit: int = 100) -> list[str]:
+        """Film keys on the watchlist, newest first."""
+        return [decoded(key) for key in await self.client.zrevrange(self._user(team, user, "watchlist"), 0, limit - 1)]
+
+    @_unavailable
+    async def mark_seen(self, team: str, user: str, film_key: str) -> None:
+        """The user has seen this film: never suggest it again, and it leaves the watchlist (one transaction)."""
+        key = _film_key(film_key)
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.sadd(self._user(team, user, "seen"), key)
+            pipe.zrem(self._user(team, user, "watchlist"), key)
+            await pipe.execute()
+
+    @_unavailable
+    async def seen(self, team: str, user: str) -> set[str]:
+        return {decoded(key) for key in await self.client.smembers(self._user(team, user, "seen"))}
+
+    # -- poster URLs Slack could not fetch (shared by every workspace; no user data) -------------------------------
+
+    @_unavailable
+    async def failed_posters(self, urls: list[str]) -> set[str]:
+        """Which of these poster URLs Slack failed to fetch within the last POSTER_FAILURE_TTL_SECONDS."""
+        if not urls:
+            return set()
+        expiries = await self.client.hmget(f"{self.prefix}:posters:failed", urls)
+        now = time.time()
+        return {url for url, expiry in zip(urls, expiries) if expiry is not None and float(expiry) > now}
+
+    @_unavailable
+    async def remember_failed_posters(self, urls: list[str], ttl: int = POSTER_FAILURE_TTL_SECONDS) -> None:
+        """Remember poster URLs Slack could not fetch, so they are not offered again for `ttl` seconds."""
+        if urls:
+            await self._posters(keys=[f"{self.prefix}:posters:failed"], args=[time.time(), ttl, *urls])
 
     @_unavailable
     async def mark_shown(self, team: str, user: str, film_keys: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks
+from bot.respond import post_message
 from bot.services import Services
 from bot.state import DISLIKE, LIKE
 
@@ -26,15 +27,15 @@ async def post_suggestion(services: Services, client: AsyncWebClient, team: str,
     """Post the next film for `user` (in their DM unless `channel`), remember which film the message shows and that
     it was shown. False when every film has been shown."""
     ratings = await services.ratings(team, user, recent=0)
-    shown = await services.store.shown(team, user)
+    shown = await services.store.shown(team, user) | await services.store.seen(team, user)
     picks = await services.run(services.recommend, ratings, 1, shown)
     if channel is None:
         channel = (await client.conversations_open(users=user))["channel"]["id"]
     if not picks:
-        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.plain("That's every film I know. Wow."))
+        await post_message(services.store, client, channel, blocks.plain("That's every film I know. Wow."), thread_ts)
         return False
     pick = picks[0]
-    posted = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.suggestion_message(pick))
+    posted = await post_message(services.store, client, channel, blocks.suggestion_message(pick), thread_ts)
     await services.store.remember_message(team, posted["channel"], posted["ts"], user, pick.key, thread_ts=thread_ts)
     await services.store.mark_shown(team, user, [pick.key])
     return True

@@ -26,10 +26,13 @@ def test_manifest_declares_what_the_code_handles():
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/movielike"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert {"commands", "chat:write", "im:write", "reactions:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
-    from bot.listeners.events import HANDLED_EVENTS
+    from bot.listeners.events import SUBSCRIBED_EVENTS
 
-    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(HANDLED_EVENTS)
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == SUBSCRIBED_EVENTS
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    # The Messages tab takes text (answered like the command), which needs message.im and its scope.
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
+    assert "im:history" in manifest["oauth_config"]["scopes"]["bot"]
 
 
 

@@ -1,4 +1,4 @@
-"""What every button listener needs: who clicked, and the film a button's value names (or a plain answer)."""
+"""What every button listener needs: the film a button's value names (or a plain answer saying the button is stale)."""
 from __future__ import annotations
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -7,12 +7,7 @@ from bot import blocks
 from bot.services import Services
 from engine import Film
 
-STALE_BUTTON = "That button is from an older model; ask again with `/movielike <title>`."
-
-
-def who(body: dict) -> tuple[str, str]:
-    """(team id, user id) of the person who clicked."""
-    return (body.get("team") or {}).get("id", ""), (body.get("user") or {}).get("id", "")
+STALE_BUTTON = "That button is from an older model; ask again with `/movielike &lt;title&gt;`."
 
 
 def film_named_by(services: Services, value: str) -> Film | None:

@@ -7,6 +7,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
+from bot.identity import who
 from bot.listeners.actions.common import film_from_value
 from bot.services import Services
 from engine import MAX_K, VIEWS
@@ -25,17 +26,23 @@ def _parse(value: str) -> tuple[str, str, str]:
     return "0", "both", ""
 
 
+def parse_page(value: str) -> tuple[int, str, str]:
+    """(offset, view, film value) of a page's button value; film value "" (names no film) when it is not one."""
+    offset_text, by, named = _parse(value)
+    return int(offset_text), by, named
+
+
 async def more_like(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    offset_text, by, named = _parse(action.get("value", ""))
+    offset, by, named = parse_page(action.get("value", ""))
     film = await film_from_value(services, named, respond)  # a forged value names no film: a plain answer
     if film is None:
         return
-    offset = int(offset_text)
     if offset + blocks.SUGGESTIONS_PER_PAGE > MAX_K:
         await respond(**blocks.plain("That's as far as I go for this film; try another title."), replace_original=False)
         return
-    suggestions = await services.run(services.engine.similar, film, offset + blocks.SUGGESTIONS_PER_PAGE, (), by)
+    seen = await services.seen(*who(context))
+    suggestions = await services.run(services.similar, film, offset + blocks.SUGGESTIONS_PER_PAGE, seen, by)
     await respond(**blocks.similar_message(film, suggestions[offset:], offset, by=by,
                                            views=services.engine.views_for(film)), replace_original=False)

@@ -7,6 +7,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
+from bot.identity import who
 from bot.listeners.actions.common import film_from_value
 from bot.services import Services
 
@@ -17,5 +18,5 @@ async def pick_film(ack: AsyncAck, action: dict, respond: AsyncRespond, context:
     film = await film_from_value(services, action.get("value", ""), respond, replace_original=True)
     if film is None:
         return
-    suggestions = await services.run(services.engine.similar, film, blocks.SUGGESTIONS_PER_PAGE)
+    suggestions = await services.run(services.similar, film, blocks.SUGGESTIONS_PER_PAGE, await services.seen(*who(context)))
     await respond(**blocks.similar_message(film, suggestions), replace_original=True)

@@ -7,7 +7,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
-from bot.listeners.actions.common import film_from_value, who
+from bot.identity import who
+from bot.listeners.actions.common import film_from_value
 from bot.services import Services
 from bot.state import DISLIKE, LIKE
 from bot.store import StoreUnavailable
@@ -25,7 +26,7 @@ async def _rate(value: int, ack: AsyncAck, body: dict, action: dict, respond: As
     film = await film_from_value(services, action.get("value", ""), respond)
     if film is None:
         return
-    team, user = who(body)
+    team, user = who(context)
     try:
         await services.store.rate(team, user, film.key, value)
     except StoreUnavailable as error:

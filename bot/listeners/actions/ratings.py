@@ -7,7 +7,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
-from bot.listeners.actions.common import film_from_value, who
+from bot.identity import who
+from bot.listeners.actions.common import film_from_value
 from bot.services import Services
 from bot.store import StoreUnavailable
 from engine import film_label
@@ -16,7 +17,7 @@ from engine import film_label
 async def unrate(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    team, user = who(body)
+    team, user = who(context)
     film = await film_from_value(services, action.get("value", ""), respond)
     if film is None:
         return
@@ -32,7 +33,7 @@ async def unrate(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond,
 async def forget_confirm(ack: AsyncAck, body: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    team, user = who(body)
+    team, user = who(context)
     try:
         await services.store.forget(team, user)
     except StoreUnavailable:

@@ -7,6 +7,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
+from bot.identity import who
 from bot.listeners.actions.common import film_from_value
 from bot.services import Services
 from engine import VIEWS, NoRatingsView
@@ -22,7 +23,8 @@ async def similar_view(ack: AsyncAck, action: dict, respond: AsyncRespond, conte
     if film is None or by not in VIEWS:
         return
     try:
-        suggestions = await services.run(services.engine.similar, film, blocks.SUGGESTIONS_PER_PAGE, (), by)
+        seen = await services.seen(*who(context))
+        suggestions = await services.run(services.similar, film, blocks.SUGGESTIONS_PER_PAGE, seen, by)
     except NoRatingsView as error:
         await respond(**blocks.plain(blocks.escape(str(error).replace(" (--by links)", ""))), replace_original=False)
         return

@@ -8,7 +8,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks
-from bot.listeners.actions.common import who
+from bot.identity import who
 from bot.services import Services
 from bot.store import StoreUnavailable
 from bot.suggest import post_suggestion
@@ -18,7 +18,7 @@ async def start_suggest(ack: AsyncAck, body: dict, respond: AsyncRespond, client
                         logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
-    team, user = who(body)
+    team, user = who(context)
     try:
         await post_suggestion(services, client, team, user)
     except StoreUnavailable:

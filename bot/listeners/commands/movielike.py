@@ -1,4 +1,7 @@
-"""`/movielike ...`: acknowledge at once, then answer through `respond` (films like a title, about, recs, help)."""
+"""`/movielike ...`: acknowledge at once, then answer through `respond` (films like a title, about, recs, help...).
+
+`answer` is shared with direct messages to the bot (bot/listeners/events/direct_message.py): the same words work
+typed in the app's Messages tab."""
 from __future__ import annotations
 
 from logging import Logger
@@ -8,6 +11,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks
+from bot.identity import who
 from bot.services import Services
 from bot.store import StoreUnavailable
 from bot.suggest import post_suggestion
@@ -16,13 +20,17 @@ from engine import BadInput, NotFound
 MAX_COMMAND_CHARS = 300
 
 
-async def movielike_command(
-    ack: AsyncAck, command: dict, respond: AsyncRespond, client: AsyncWebClient, context: dict, logger: Logger
-) -> None:
+async def movielike_command(ack: AsyncAck, command: dict, respond: AsyncRespond, client: AsyncWebClient, context: dict,
+                            logger: Logger) -> None:
     await ack()  # Slack wants an answer within 3 seconds; the work follows
-    services: Services = context["services"]
-    text = " ".join((command.get("text") or "").split())[:MAX_COMMAND_CHARS]
-    team, user = command.get("team_id", ""), command.get("user_id", "")
+    team, user = who(context)
+    await answer(context["services"], respond, client, team, user, command.get("text") or "", logger)
+
+
+async def answer(services: Services, respond: AsyncRespond, client: AsyncWebClient, team: str, user: str, typed: str,
+                 logger: Logger) -> None:
+    """Answer what the user typed after `/movielike` (as Slack sent it: `&`, `<`, `>` escaped)."""
+    text = " ".join(blocks.unescape(typed).split())[:MAX_COMMAND_CHARS]
     word, _, rest = text.partition(" ")
     word = word.lower()
     try:
@@ -39,12 +47,14 @@ async def movielike_command(
             await respond(**blocks.plain("I've sent you a film in a DM: react :+1: or :-1: and I'll follow with the next."))
         elif word == "ratings" and not rest:
             await _ratings(services, respond, team, user)
+        elif word == "watchlist" and not rest:
+            await _watchlist(services, respond, team, user)
         elif word == "forget" and not rest:
             await respond(**blocks.forget_confirmation())
         else:
-            await show_similar(services, respond, text)
+            await show_similar(services, respond, text, seen=await services.seen(team, user))
     except StoreUnavailable:
-        logger.warning("Redis unavailable for /movielike %s", word)
+        logger.warning("Redis unavailable for /movielike %s", word[:20])
         await respond(**blocks.plain("I couldn't reach my memory just now, please try again in a moment."))
     except Exception:
         logger.exception("/movielike failed")
@@ -70,8 +80,14 @@ async def _ratings(services: Services, respond: AsyncRespond, team: str, user: s
     await respond(**blocks.ratings_message(liked, disliked))
 
 
-async def show_similar(services: Services, respond: AsyncRespond, text: str, offset: int = 0) -> None:
-    """Films like `text`, or 'did you mean' buttons; usable by buttons too."""
+async def _watchlist(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
+    saved = await services.store.watchlist(team, user)
+    films = [film for film in map(services.engine.film_by_key, saved) if film is not None]  # not in this model: kept
+    await respond(**blocks.watchlist_message(films, len(films)))
+
+
+async def show_similar(services: Services, respond: AsyncRespond, text: str, offset: int = 0, seen: set[str] = frozenset()) -> None:
+    """Films like `text` (unescaped, as the user meant it), or 'did you mean' buttons; usable by buttons too."""
     engine = services.engine
     try:
         try:
@@ -84,31 +100,35 @@ async def show_similar(services: Services, respond: AsyncRespond, text: str, off
     except NotFound as error:
         await respond(**blocks.did_you_mean(text, error.candidates))
         return
-    suggestions = engine.similar(film, offset + blocks.SUGGESTIONS_PER_PAGE)  # stored neighbours: a lookup
+    suggestions = services.similar(film, offset + blocks.SUGGESTIONS_PER_PAGE, seen)  # stored neighbours: a lookup
     typed = text if match.how == "typo" else None
     namesakes = engine.namesakes(film) if offset == 0 else []
     await respond(**blocks.similar_message(film, suggestions[offset:], offset, typed, namesakes,
                                            views=engine.views_for(film)))
 
 
-async def _about(services: Services, respond: AsyncRespond, text: str) -> None:
+async def about_message(services: Services, text: str) -> dict:
+    """Films around a linked page (a person, studio, genre, place), or a plain answer naming the closest pages."""
     engine = services.engine
     try:
         page = await services.run(engine.about_page, text)
         results = await services.run(engine.about, text, blocks.SUGGESTIONS_PER_PAGE)
     except BadInput as error:
-        await respond(**blocks.plain(blocks.escape(str(error))))
-        return
+        return blocks.plain(blocks.escape(str(error)))
     except NotFound as error:
         names = ", ".join(blocks.escape(c) for c in error.candidates[:5])
         hint = f" Closest: {names}." if names else ""
-        await respond(**blocks.plain(f"I couldn't find “{blocks.escape(text[:80])}” among the pages films link to.{hint}"))
-        return
-    await respond(**blocks.list_message(f"Films around *{blocks.escape(page)}*", results))
+        return blocks.plain(f"I couldn't find “{blocks.escape(text[:80])}” among the pages films link to.{hint}")
+    return blocks.list_message(f"Films around *{blocks.escape(page)}*", results, share=f"about:{page}")
+
+
+async def _about(services: Services, respond: AsyncRespond, text: str) -> None:
+    await respond(**await about_message(services, text))
 
 
 async def _recs(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
     ratings = await services.ratings(team, user)
-    picks = await services.run(services.recommend, ratings, blocks.SUGGESTIONS_PER_PAGE)
+    seen = await services.store.seen(team, user)
+    picks = await services.run(services.recommend, ratings, blocks.SUGGESTIONS_PER_PAGE, seen)
     heading = "Picks for you" if len(ratings) else "Well-known films — rate some with 👍 / 👎 and these get personal"
     await respond(**blocks.list_message(f"*{heading}*", picks))

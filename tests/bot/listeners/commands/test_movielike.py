@@ -25,7 +25,7 @@ def test_title_gets_films_like_it_with_posters_reasons_and_buttons(engine):
             blocks = message["blocks"]
             assert "Blade Runner (1982)" in blocks[0]["text"]["text"] and "Ridley Scott" in blocks[0]["text"]["text"]
             buttons = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
-            assert buttons.count("rate_like") == 5 and buttons.count("rate_dislike") == 5 and buttons[-2:] == ["more_like", "start_suggest"]
+            assert buttons.count("rate_like") == 5 and buttons.count("rate_dislike") == 5 and buttons[-3:] == ["more_like", "start_suggest", "share"]
             assert sum(1 for b in blocks if b["type"] == "context") >= 4  # the why lines
             assert any(b.get("accessory", {}).get("type") == "image" for b in blocks[2:])
 
