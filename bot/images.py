@@ -15,6 +15,7 @@ from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 POINTER = re.compile(r"json-pointer:(/[^\]\s]*)")
+MAX_ATTEMPTS = 3  # as sent; without the posters Slack named; without any poster
 BLOCK_ERRORS = {"invalid_blocks", "invalid_blocks_format", "invalid_arguments"}
 
 # A sender posts one payload and returns None when Slack took it, else Slack's error answer (a dict).
@@ -79,24 +80,28 @@ def refused_images(payload: dict, error: dict) -> set[str] | None:
 
 
 async def deliver(store: UserStateStore, payload: dict, send: Sender) -> dict | None:
-    """Send `payload` (a message or a view) without posters that failed before; if Slack refuses it for its images,
-    remember the URLs it named and send it once more without any image. Returns Slack's last error, or None."""
+    """Send `payload` (a message or a view) without posters that failed before. If Slack refuses it for its images,
+    remember the URLs it named and send it again without them (the other posters stay); if it names none, or still
+    refuses, send it without any image. Returns Slack's last error, or None."""
     try:
         failed = await store.failed_posters(image_urls(payload))
     except StoreUnavailable:
         failed = set()  # cannot check: send the posters, the fallback below still applies
     if failed:
         payload = without_images(payload, failed)
-    error = await send(payload)
-    if error is None:
-        return None
-    refused = refused_images(payload, error)
-    if refused is None:
-        return error
-    log.info("Slack refused a message for its images (%d named); sending it without them", len(refused))
-    if refused:
-        try:
-            await store.remember_failed_posters(sorted(refused))
-        except StoreUnavailable:
-            log.warning("Redis unavailable: failed poster URLs not remembered")
-    return await send(without_images(copy.deepcopy(payload)))
+    for attempt in range(MAX_ATTEMPTS):
+        error = await send(payload)
+        if error is None:
+            return None
+        refused = refused_images(payload, error)
+        if refused is None:
+            return error
+        log.info("Slack refused a message for its images (%d named); sending it again without them", len(refused))
+        if refused:
+            try:
+                await store.remember_failed_posters(sorted(refused))
+            except StoreUnavailable:
+                log.warning("Redis unavailable: failed poster URLs not remembered")
+        last_try = not refused or attempt >= MAX_ATTEMPTS - 2
+        payload = without_images(copy.deepcopy(payload), None if last_try else refused)
+    return error

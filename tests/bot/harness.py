@@ -34,6 +34,9 @@ class SlackStub:
     calls: list[tuple[str, dict]] = field(default_factory=list)
     posted: list[dict] = field(default_factory=list)  # chat.postMessage payloads with the ts we answered
     url: str = ""
+    # Image URLs Slack "cannot download": a message or view showing one is refused as Slack refuses it
+    # (invalid_blocks, "downloading image failed" with a JSON pointer to the image).
+    unfetchable_images: set[str] = field(default_factory=set)
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.content_type == "application/json":
@@ -43,6 +46,11 @@ class SlackStub:
         payload = {**request.query, **payload}  # some Web API methods send their arguments as query parameters
         self.calls.append((request.path, payload))
         method = request.path.rsplit("/", 1)[-1]
+        refused = self._refused_image(payload)
+        if refused is not None:
+            error = {"ok": False, "error": "invalid_blocks", "errors": [f"downloading image failed [json-pointer:{refused}]"],
+                     "response_metadata": {"messages": [f"[ERROR] downloading image failed [json-pointer:{refused}]"]}}
+            return web.json_response(error, status=200 if request.path.startswith("/api/") else 400)
         result: dict = {"ok": True}
         if method == "auth.test":
             result.update(user_id="UBOT", bot_id="BBOT", team_id="T1", team="Test", url="https://test.slack.com/")
@@ -55,6 +63,29 @@ class SlackStub:
         elif method == "conversations.open":
             result.update(channel={"id": "D" + str(payload.get("users", ""))})
         return web.json_response(result) if request.path.startswith("/api/") else web.Response(text="ok")
+
+    def _refused_image(self, payload: dict) -> str | None:
+        """The JSON pointer of the first unfetchable image in a payload, or None."""
+        def find(node, path: str) -> str | None:
+            if isinstance(node, dict):
+                if node.get("type") == "image" and node.get("image_url") in self.unfetchable_images:
+                    return f"{path}/image_url"
+                items = node.items()
+            elif isinstance(node, list):
+                items = ((str(i), item) for i, item in enumerate(node))
+            else:
+                return None
+            for key, value in items:
+                found = find(value, f"{path}/{key}")
+                if found:
+                    return found
+            return None
+
+        return find(payload, "") if self.unfetchable_images else None
+
+    def accepted(self, method: str) -> list[dict]:
+        """Payloads of a Web API method that Slack took (not refused for an image)."""
+        return [payload for payload in self.api(method) if self._refused_image(payload) is None]
 
     def responses(self) -> list[dict]:
         """What the bot sent to response_urls, in order."""
@@ -142,6 +173,21 @@ class RunningBot:
             "token": "legacy", "trigger_id": "1.2.3", "channel": {"id": "C1"}, "container": {"type": "message"},
             "response_url": f"{self.stub.url}/respond/{uuid.uuid4().hex}",
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
+        }
+        return await self.post(urlencode({"payload": json.dumps(payload)}))
+
+    async def home_click(self, action_id: str, value: str, user: str = "U1", team: str = "T1") -> aiohttp.ClientResponse:
+        """A button in the App Home tab, as Slack sends it: container type "view", the Home view, no response_url."""
+        payload = {
+            "type": "block_actions", "user": {"id": user, "username": "tester", "name": "tester", "team_id": team},
+            "api_app_id": "A1", "token": "legacy", "container": {"type": "view", "view_id": "VHOME"},
+            "trigger_id": "1.2.3", "team": {"id": team, "domain": "test"}, "enterprise": None,
+            "is_enterprise_install": False,
+            "view": {"id": "VHOME", "team_id": team, "type": "home", "blocks": [], "private_metadata": "",
+                     "callback_id": "", "state": {"values": {}}, "hash": "1.2", "app_id": "A1", "external_id": "",
+                     "app_installed_team_id": team, "bot_id": "BBOT", "root_view_id": "VHOME", "previous_view_id": None},
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1",
+                         "text": {"type": "plain_text", "text": "x", "emoji": True}}],
         }
         return await self.post(urlencode({"payload": json.dumps(payload)}))
 

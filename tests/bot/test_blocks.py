@@ -65,3 +65,72 @@ def test_the_messages_this_change_added_are_valid_block_kit():
     values = [e["value"] for b in blocks.similar_message(film(), [suggestion(0)])["blocks"] if b["type"] == "actions"
               for e in b["elements"]]
     assert all(len(value) <= 2000 for value in values)  # Slack's limit on a button value
+
+
+def mrkdwn_texts(node) -> list[str]:
+    if isinstance(node, list):
+        return [text for item in node for text in mrkdwn_texts(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["text"]] if node.get("type") == "mrkdwn" else []
+    return own + [text for key, value in node.items() if key != "value" for text in mrkdwn_texts(value)]
+
+
+def every_message(engine) -> dict[str, dict]:
+    """Every kind of message and view the bot sends, built from real films, one with `&` in its title, and a film
+    whose title is hostile mrkdwn."""
+    bill = engine.resolve("Bill & Ted's Excellent Adventure")
+    hostile = film(title="<!channel> & <@U123|boss> *Co*", image=None, director="A & B <c>")
+    picks = [*engine.similar(bill, 5), suggestion(0, title="<!here> & friends", why="<b> & <i>")]
+    thing = engine.resolve("The Thing (1982 film)")
+    from bot.listeners.actions.common import STALE_BUTTON
+    from bot.listeners.actions.rate import NOT_SAVED, UNCONFIRMED
+
+    messages = {
+        "similar": blocks.similar_message(bill, picks[:5], 0, "Bill & Ted <x>", engine.namesakes(thing),
+                                          views=("both", "links", "ratings")),
+        "similar, hostile film": blocks.similar_message(hostile, picks, 5, by="links", views=("both", "links")),
+        "list": blocks.list_message(f"*Films around {blocks.escape('Simon & Garfunkel')}*", picks, share="about:Simon & Garfunkel"),
+        "suggestion": blocks.suggestion_message(picks[0]),
+        "suggestion, hostile": blocks.suggestion_message(picks[-1]),
+        "ratings": blocks.ratings_message([bill, hostile], [thing]),
+        "ratings, none": blocks.ratings_message([], []),
+        "watchlist": blocks.watchlist_message([bill, hostile, thing], 3),
+        "watchlist, long": blocks.watchlist_message([bill] * 30, 30),
+        "watchlist, empty": blocks.watchlist_message([], 0),
+        "forget": blocks.forget_confirmation(),
+        "did you mean": blocks.did_you_mean("Bill & Ted <x>", [bill, hostile]),
+        "did you mean, nothing": blocks.did_you_mean("zzz & <q>", []),
+        "help": blocks.help_message(),
+        "shared": blocks.shared(blocks.similar_message(bill, picks[:5]), "U7"),
+    }
+    for name, text in {"stale button": STALE_BUTTON, "not saved": NOT_SAVED, "unconfirmed": UNCONFIRMED}.items():
+        messages[name] = blocks.plain(text)
+    return messages
+
+
+def test_every_message_and_the_home_view_are_valid_block_kit_escaped_once(engine):
+    """What Slack would refuse (slack_sdk's own models), and double or missing escaping, in every message kind."""
+    import re
+
+    from slack_sdk.models.blocks import Block
+    from slack_sdk.models.views import View
+
+    bill = engine.resolve("Bill & Ted's Excellent Adventure")
+    for name, message in every_message(engine).items():
+        assert len(message["blocks"]) <= 50, name
+        for block in message["blocks"]:
+            Block.parse(block).validate_json()
+        for text in [message["text"], *mrkdwn_texts(message["blocks"])]:
+            assert "&amp;amp;" not in text and "&amp;lt;" not in text, (name, text)
+            # the only `<` Slack may read as markup: our links and the Shared-by mention
+            leftovers = re.sub(r"<https://[^|>\s]+\|[^<>]*>|<@U7>", "", text)
+            assert "<" not in leftovers and ">" not in leftovers, (name, text)
+            assert not re.search(r"&(?!amp;|lt;|gt;)", text), (name, text)  # every & escaped
+    home = blocks.home_view([(bill, 1), (film(title="<!channel> & Co"), -1)], engine.similar(bill, 5),
+                            [bill, film(title="A & B")], notice="Noted: you liked *Bill &amp; Ted*.")
+    View(**home).validate_json()
+    assert len(home["blocks"]) <= 100
+    for text in mrkdwn_texts(home["blocks"]):
+        assert "&amp;amp;" not in text and not re.search(r"&(?!amp;|lt;|gt;)", text), text
+    assert View(**blocks.home_view([], [])).validate_json() is None  # a new user's Home

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -58,6 +59,25 @@ def test_starts_ready_and_stays_small(models_dir):
         rss_mb = int(next(line for line in Path(f"/proc/{process.pid}/status").read_text().splitlines()
                           if line.startswith("VmRSS")).split()[1]) / 1024
         assert rss_mb < 300, f"{rss_mb:.0f} MB"
+        # Hostile requests to the real process: its log (stderr, as an operator reads it) grows by at most one short
+        # line each, never a traceback, a body, or a line a newline forged.
+        hostile = [
+            (b"payload={oops", {"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=0"}),
+            (b"\xff\xfe" * 1000, {}),
+            (b"x" * 500_000 + b"\nERROR forged", {"X-Slack-Signature": "v0=1"}),
+            (b'{"type": "event_callback", "token": "xoxb-secret-token"}', {"Content-Type": "application/json"}),
+        ]
+        for body, headers in hostile:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers)
+            try:
+                urllib.request.urlopen(request, timeout=10)
+                raise AssertionError("a hostile request was accepted")
+            except urllib.error.HTTPError as error:
+                assert error.code in (400, 401, 413), error.code
     finally:
         process.terminate()
-        process.communicate(timeout=10)
+        _, log = process.communicate(timeout=10)
+    after_start = [line for line in log.splitlines() if "refused" in line or "Traceback" in line or "forged" in line]
+    assert len(after_start) <= len(hostile), after_start
+    assert all(len(line) < 300 and "Traceback" not in line and not line.startswith("ERROR forged") for line in after_start)
+    assert "xoxb-secret-token" not in log and "oops" not in log and "xoxb-test" not in log

@@ -87,6 +87,22 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
             assert ready.status == 503 and (await ready.json())["ok"] is False
             assert str(port) not in await ready.text() and "127.0.0.1" not in await ready.text()  # no address leaked
 
+            # Reactions while Redis is down: nobody can tell whose suggestion a message was, so the bot answers
+            # only a rating emoji on its own message, only to the person who reacted, and never in the channel.
+            def reacted(user: str, item_user: str, item_type: str = "message", name: str = "+1") -> dict:
+                return {"type": "reaction_added", "user": user, "reaction": name, "item_user": item_user,
+                        "item": {"type": item_type, "channel": "C1", "ts": "1.0"}, "event_ts": "1.1"}
+
+            for event in (reacted("U2", "U9"), reacted("U2", "UBOT", "file"), reacted("UBOT", "UBOT"),
+                          reacted("U2", "UBOT", name="tada")):
+                assert (await bot.event(event)).status == 200
+            await bot.event(reacted("U3", "UBOT"))
+            await bot.stub.wait_until(lambda: bot.stub.api("chat.postEphemeral"))
+            await asyncio.sleep(0.2)
+            [ephemeral] = bot.stub.api("chat.postEphemeral")
+            assert ephemeral["user"] == "U3" and "couldn't save that reaction" in ephemeral["text"]
+            assert not bot.stub.api("chat.postMessage")
+
             servers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
             for _ in range(100):
                 if (await bot.http.get(f"{bot.url}/readyz")).status == 200:

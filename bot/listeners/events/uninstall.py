@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from logging import Logger
 
 from bot.identity import who
 from bot.services import Services
 from bot.store import StoreUnavailable
 
+log = logging.getLogger(__name__)  # the deletion is logged by this module, whatever Bolt's logger level is
 RETRY_SECONDS = (1, 2, 4, 8, 16, 32, 64)  # Bolt has already answered Slack: retry here while Redis is away
 
 
@@ -28,7 +30,7 @@ async def _delete_workspace(body: dict, context: dict, logger: Logger, why: str)
                 logger.error("%s: Redis unavailable for two minutes; the workspace's data was NOT deleted", why)
                 return
             await asyncio.sleep(wait)
-    logger.info("%s: deleted the workspace's data (%d keys)", why, deleted)
+    log.info("%s: deleted the workspace's data (%d keys)", why, deleted)
 
 
 async def app_uninstalled(body: dict, context: dict, logger: Logger) -> None:

@@ -74,7 +74,10 @@ def test_stale_or_forged_button_values_get_a_plain_answer(engine):
             await bot.click("rate_dislike", "-3")  # never wraps around to the end of the catalogue
             await bot.click("rate_like", "k:A Film No Model Has (1901 film)")  # dropped by a retrain
             await bot.click("more_like", "5:²:k:Heat (1995 film)")  # a forged view: not a crash
-            replies = await bot.stub.wait_for_responses(5)
+            await bot.click("more_like", "4177:²:both")  # `isdigit` takes ², `int` refuses it
+            await bot.click("more_like", "²:both:k:Heat (1995 film)")
+            await bot.click("more_like", "9" * 5000 + ":both:k:Heat (1995 film)")  # beyond int() and any page
+            replies = await bot.stub.wait_for_responses(8)
             assert all("older model" in str(reply) for reply in replies)
             assert len(await bot.store.ratings("T1", "U1")) == 0
 

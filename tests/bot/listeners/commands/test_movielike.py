@@ -25,7 +25,9 @@ def test_title_gets_films_like_it_with_posters_reasons_and_buttons(engine):
             blocks = message["blocks"]
             assert "Blade Runner (1982)" in blocks[0]["text"]["text"] and "Ridley Scott" in blocks[0]["text"]["text"]
             buttons = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
-            assert buttons.count("rate_like") == 5 and buttons.count("rate_dislike") == 5 and buttons[-3:] == ["more_like", "start_suggest", "share"]
+            assert buttons.count("rate_like") == 5 and buttons.count("rate_dislike") == 5
+            assert buttons.count("save_film") == 5 and buttons.count("seen_film") == 5
+            assert buttons[-3:] == ["more_like", "start_suggest", "share"]
             assert sum(1 for b in blocks if b["type"] == "context") >= 4  # the why lines
             assert any(b.get("accessory", {}).get("type") == "image" for b in blocks[2:])
 
@@ -74,6 +76,26 @@ def test_user_text_is_escaped_never_a_mention(engine):
             await bot.command("<!channel> qwzxv plorf")
             [message] = await bot.stub.wait_for_responses(1)
             assert "<!channel>" not in texts(message) and "&lt;!channel&gt;" in texts(message)
+
+    run(body())
+
+
+def test_slack_escaped_text_is_read_once_and_shown_escaped_once(engine):
+    """Slack sends `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`: an exact title with `&` is exact (no "you typed"), and
+    every text shown, the notification fallback included, has `&amp;` once, never `&amp;amp;`."""
+    async def body():
+        async with running_bot(engine) as bot:
+            await bot.command("Bill &amp; Ted's Excellent Adventure")
+            await bot.command("Bill &amp; Ted's Excelent Adventure")  # a typo: says what was typed, escaped once
+            await bot.command("about Tom &amp; Jerry &lt;zzqx&gt;")
+            exact, typo, about = await bot.stub.wait_for_responses(3)
+            heading = exact["blocks"][0]["text"]["text"]
+            assert "Bill &amp; Ted's Excellent Adventure (1989)" in heading and "you typed" not in heading
+            assert exact["text"] == "Films like Bill &amp; Ted's Excellent Adventure (1989)"
+            assert "you typed “Bill &amp; Ted's Excelent Adventure”" in typo["blocks"][0]["text"]["text"]
+            assert "“Tom &amp; Jerry &lt;zzqx&gt;”" in about["text"]
+            for message in (exact, typo, about):
+                assert "&amp;amp;" not in str(message) and "&amp;lt;" not in str(message)
 
     run(body())
 
