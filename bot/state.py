@@ -72,15 +72,16 @@ end
 return moved
 """
 # Poster URLs Slack could not fetch: one hash, url -> expiry time; expired fields are pruned on each write, and the
-# hash lives as long as its newest entry. KEYS: hash. ARGV: now, ttl, urls...
+# hash lives as long as its latest-expiring entry. KEYS: hash. ARGV: now, ttl, urls...
 _POSTERS = """
 local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
-local fields = redis.call('HGETALL', KEYS[1])
-for i = 1, #fields, 2 do
-  if tonumber(fields[i + 1]) <= now then redis.call('HDEL', KEYS[1], fields[i]) end
-end
 for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], now + ttl) end
-redis.call('EXPIRE', KEYS[1], ttl)
+local fields, latest = redis.call('HGETALL', KEYS[1]), now
+for i = 1, #fields, 2 do
+  local expiry = tonumber(fields[i + 1])
+  if expiry <= now then redis.call('HDEL', KEYS[1], fields[i]) elseif expiry > latest then latest = expiry end
+end
+if latest > now then redis.call('EXPIRE', KEYS[1], math.ceil(latest - now)) end
 return 1
 """
 POSTER_FAILURE_TTL_SECONDS = 7 * 86400

@@ -107,6 +107,45 @@ def test_forget_leaves_nothing_naming_the_user_or_their_dm():
     run(with_store(body))
 
 
+def test_watchlist_seen_and_failed_posters():
+    async def body(store: UserStateStore):
+        assert await store.save("T", "U", "F1") is True and await store.save("T", "U", "F1") is False
+        await store.save("T", "U", "F2")
+        assert await store.watchlist("T", "U") == ["F2", "F1"]  # newest first
+        await store.mark_seen("T", "U", "F2")
+        assert await store.watchlist("T", "U") == ["F1"] and await store.seen("T", "U") == {"F2"}
+        assert await store.unsave("T", "U", "F1") is True and await store.unsave("T", "U", "F1") is False
+        # A renamed article moves on the watchlist and in the seen set too.
+        await store.save("T", "U", "Old title")
+        await store.mark_seen("T", "U", "Old seen")
+        await store.rename_films("T", "U", ["Old title", "New title", "Old seen", "New seen"])
+        assert await store.watchlist("T", "U") == ["New title"] and await store.seen("T", "U") == {"F2", "New seen"}
+
+        await store.remember_failed_posters(["https://x/a.jpg"], ttl=60)
+        await store.remember_failed_posters(["https://x/b.jpg"], ttl=-1)  # already expired
+        assert await store.failed_posters(["https://x/a.jpg", "https://x/b.jpg", "https://x/c.jpg"]) == {"https://x/a.jpg"}
+        await store.remember_failed_posters(["https://x/c.jpg"], ttl=60)  # writing prunes what expired
+        assert set(await store.client.hkeys(f"{store.prefix}:posters:failed")) == {b"https://x/a.jpg", b"https://x/c.jpg"}
+
+    run(with_store(body))
+
+
+def test_forget_workspace_deletes_that_workspace_only_and_refuses_a_glob():
+    async def body(store: UserStateStore):
+        for team, user in (("T1", "U1"), ("T1", "U2"), ("T11", "U1")):
+            await store.rate(team, user, "F1", LIKE)
+            await store.save(team, user, "F2")
+            await store.remember_message(team, "D", "1.0", user, "F1")
+        assert await store.forget_workspace("T1") == 10  # two users: ratings, times, watchlist, index, record
+        assert len(await store.ratings("T11", "U1")) == 1  # "T1" is not a prefix match of "T11"
+        for hostile in ("*", "T1*", "", "t1", "T1}:x"):
+            with pytest.raises(ValueError):
+                await store.forget_workspace(hostile)
+        assert len(await store.ratings("T11", "U1")) == 1
+
+    run(with_store(body))
+
+
 def test_data_written_by_schema_1_migrates_once_to_stable_keys():
     """Schema 1 stored film ids and kept message records per workspace: migrate() rewrites ids as the loaded model's
     keys and moves the records under their user (TTL kept), once; a title made of digits is never read as an id."""
@@ -240,8 +279,21 @@ def test_every_operation_works_on_redis_cluster(redis_cluster):
             await store.remember_message("T", "D", "1.1", "U", "F5")
             assert await store.message_film("T", "U", "D", "1.1") == ("F5", "1.1")
             await store.mark_shown("T", "U", ["F1", "F2"])
-            assert await store.forget("T", "U") == 6  # ratings, times, shown, rate limit, message index, record
+            await store.save("T", "U", "F7")
+            await store.save("T", "U", "F8")
+            await store.mark_seen("T", "U", "F8")  # a transaction on one slot: the user's hash tag
+            assert await store.watchlist("T", "U") == ["F7"] and await store.seen("T", "U") == {"F8"}
+            await store.remember_failed_posters(["https://x/a.jpg"])
+            assert await store.failed_posters(["https://x/a.jpg", "https://x/b.jpg"]) == {"https://x/a.jpg"}
+            assert await store.forget("T", "U") == 8  # ratings, times, shown, rate limit, watchlist, seen, index, record
             assert await store.message_film("T", "U", "D", "1.1") is None
+            for user in ("U1", "U2"):  # users of one workspace land on different nodes: SCAN runs on every node
+                await store.rate("T9", user, "F1", LIKE)
+                await store.save("T9", user, "F2")
+            await store.rate("T10", "U1", "F1", LIKE)
+            assert await store.forget_workspace("T9") == 6
+            assert len(await store.ratings("T10", "U1")) == 1
+            await store.forget_workspace("T10")
         finally:
             await store.client.aclose()
 
