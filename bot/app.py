@@ -8,7 +8,7 @@ from bot.config import BotConfig
 from bot.home import HomeRespond, is_home_click
 from bot.identity import who
 from bot.listeners import register
-from bot.respond import PooledRespond
+from bot.respond import NoReply, PooledRespond
 from bot.services import Services
 
 
@@ -19,10 +19,13 @@ def create_app(config: BotConfig, services: Services) -> AsyncApp:
     @app.middleware
     async def provide_services(context, body, next):
         context["services"] = services
-        if services.http is not None and context.response_url:
-            context["respond"] = PooledRespond(services.http, context.response_url, services.store)
+        if context.response_url:
+            if services.http is not None:  # opened by the web app (HTTP and Socket Mode); else Bolt's own respond
+                context["respond"] = PooledRespond(services.http, context.response_url, services.store)
         elif is_home_click(body):  # no response_url in the Home tab: answers republish the Home instead
             context["respond"] = HomeRespond(services, context.client, *who(context))
+        else:  # Slack always sends one with commands and message buttons: this request did not come from Slack
+            context["respond"] = NoReply()
         await next()
 
     register(app)

@@ -25,11 +25,33 @@ def refusal(body: bytes, headers, verifier: SignatureVerifier | None) -> tuple[i
             return 401, "missing, stale or wrong signature"
     try:
         if headers.get("Content-Type", "").startswith("application/json"):
-            json.loads(text)
+            parsed = json.loads(text)
         else:
             payload = parse_qs(text).get("payload")
-            if payload:
-                json.loads(payload[0])
+            parsed = json.loads(payload[0]) if payload else {}
     except (ValueError, RecursionError):
         return 400, "the payload does not parse"
+    if not _shaped_like_slack(parsed):
+        return 400, "the payload is not shaped like one Slack sends"
     return None
+
+
+# Fields whose type Bolt relies on when it reads a payload: the wrong type there is a crash in Bolt (HTTP 500).
+_OBJECTS = ("event", "view", "container", "channel", "message", "state")
+_OBJECTS_OR_NULL = ("user", "team", "enterprise")
+
+
+def _shaped_like_slack(payload) -> bool:
+    """Whether a parsed body has the shape of what Slack sends (an object, with objects and lists where Slack puts
+    them), so Bolt can read it. Content is not judged here: listeners answer odd values with a plain message."""
+    if not isinstance(payload, dict):
+        return False
+    if any(name in payload and not isinstance(payload[name], dict) for name in _OBJECTS):
+        return False
+    if any(payload.get(name) is not None and not isinstance(payload[name], dict) for name in _OBJECTS_OR_NULL):
+        return False
+    actions = payload.get("actions", [])
+    if not isinstance(actions, list) or not all(isinstance(action, dict) for action in actions):
+        return False
+    view = payload.get("view")
+    return view is None or isinstance(view.get("type"), str)  # Bolt reads a view's type for every view payload

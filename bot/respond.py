@@ -46,6 +46,15 @@ class PooledRespond:
         return status
 
 
+class NoReply:
+    """`respond` for a request that carries no response_url where Slack always sends one: nowhere to answer, so the
+    answer is dropped with one log line instead of a crash."""
+
+    async def __call__(self, text: str = "", **_: object) -> int:
+        log.info("no response_url to answer on; answer dropped")
+        return 0
+
+
 def _response_url_error(status: int, body: str) -> dict | None:
     """None when a response_url took the message, else Slack's error as a dict (it answers JSON or plain text)."""
     try:

@@ -71,3 +71,54 @@ def test_a_megabyte_post_adds_one_short_log_line(engine, caplog):
             assert logged < 500, logged
 
     run(body())
+
+
+def _form(payload) -> str:
+    import json
+    from urllib.parse import urlencode
+
+    return urlencode({"payload": json.dumps(payload)})
+
+
+SIGNED_BUT_STRANGE = [  # (what, body, content type): all correctly signed, none of them what Slack sends
+    ("block_actions without actions", _form({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U1"}}),
+     "application/x-www-form-urlencoded"),
+    ("actions that are a string", _form({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U1"},
+                                         "actions": "rate_like"}), "application/x-www-form-urlencoded"),
+    ("a null user and team", _form({"type": "block_actions", "team": None, "user": None, "actions": [
+        {"action_id": "rate_like", "value": "k:Alien (film)", "type": "button"}]}), "application/x-www-form-urlencoded"),
+    ("an action with no value", _form({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U1"},
+                                       "actions": [{"action_id": "more_like", "type": "button"}]}),
+     "application/x-www-form-urlencoded"),
+    ("a payload that is a JSON list", _form([1, 2, 3]), "application/x-www-form-urlencoded"),
+    ("an unknown payload type", _form({"type": "no_such_thing"}), "application/x-www-form-urlencoded"),
+    ("a view submission nobody opened", _form({"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1"},
+                                               "view": {"callback_id": "x", "state": {"values": {}}}}),
+     "application/x-www-form-urlencoded"),
+    ("an event envelope without an event", '{"type": "event_callback", "team_id": "T1", "event_id": "Ev1"}',
+     "application/json"),
+    ("an event that is a string", '{"type": "event_callback", "team_id": "T1", "event": "reaction_added"}',
+     "application/json"),
+    ("a reaction with no item", '{"type": "event_callback", "team_id": "T1", "authorizations": [{"team_id": "T1"}], '
+     '"event": {"type": "reaction_added", "user": "U1", "reaction": "+1"}}', "application/json"),
+    ("a JSON array body", "[1, 2, 3]", "application/json"),
+    ("url_verification without a challenge", '{"type": "url_verification"}', "application/json"),
+    ("a command with 100,000 characters of text", "command=%2Fmovielike&team_id=T1&user_id=U1&text=" + "a" * 100_000,
+     "application/x-www-form-urlencoded"),
+]
+
+
+@pytest.mark.parametrize("what, body, content_type", SIGNED_BUT_STRANGE, ids=[case[0] for case in SIGNED_BUT_STRANGE])
+def test_signed_but_strange_requests_never_get_500_nor_a_traceback(engine, caplog, what, body, content_type):
+    async def body_():
+        async with running_bot(engine) as bot:
+            with caplog.at_level(logging.DEBUG):
+                caplog.clear()
+                response = await bot.post(body, content_type=content_type)
+                assert response.status < 500, (what, response.status)
+                await asyncio.sleep(0.2)  # listeners run after the ack: give them time to fail, if they would
+            assert not [record for record in caplog.records if record.exc_info], "a traceback was logged"
+            assert not [record for record in caplog.records if record.levelno >= logging.ERROR], [
+                record.getMessage()[:200] for record in caplog.records]
+
+    run(body_())
