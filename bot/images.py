@@ -71,11 +71,10 @@ def refused_images(payload: dict, error: dict) -> set[str] | None:
     named = set()
     for message in messages:
         for pointer in POINTER.findall(str(message)):
-            url = _at(payload, pointer)
-            if isinstance(url, str):
+            found = _at(payload, pointer)
+            url = found.get("image_url") if isinstance(found, dict) else found if pointer.endswith("/image_url") else None
+            if isinstance(url, str) and url.startswith("https://"):  # a poster, never some other text Slack pointed at
                 named.add(url)
-            elif isinstance(url, dict) and isinstance(url.get("image_url"), str):
-                named.add(url["image_url"])
     return named
 
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 import logging
 
 MAX_LINE_CHARS = 2000
+CUT = " [...] "
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class OneLineFormatter(logging.Formatter):
-    """The usual format with every record on one line: `\\n` and `\\r` escaped, at most MAX_LINE_CHARS characters."""
+    """The usual format with every record on one line: `\\n` and `\\r` escaped, at most MAX_LINE_CHARS characters
+    (a longer one keeps its start and its end: a traceback's last line names the error)."""
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
         text = text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
-        return text if len(text) <= MAX_LINE_CHARS else text[:MAX_LINE_CHARS - 12] + " [truncated]"
+        if len(text) <= MAX_LINE_CHARS:
+            return text
+        head = MAX_LINE_CHARS // 4  # the head says when and where; the tail holds a traceback's exception
+        return text[:head] + CUT + text[len(text) - (MAX_LINE_CHARS - head - len(CUT)):]
 
 
 def configure(level: int = logging.INFO) -> None:

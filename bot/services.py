@@ -45,6 +45,21 @@ class Services:
             log.warning("Redis unavailable: films marked seen not left out")
             return set()
 
+    async def watchlist(self, team: str, user: str) -> list[str]:
+        """The user's watchlist (keys, newest first), with films saved under a renamed article's old title moved to
+        its new title first (with the seen set), so Remove and Seen it, whose buttons carry the new title, find them."""
+        saved = await self.store.watchlist(team, user, limit=1000)
+        seen = await self.store.seen(team, user)
+        pairs = []
+        for key in {*saved, *seen}:
+            film = self.engine.film_by_key(key)
+            if film is not None and film.key != key:
+                pairs += [key, film.key]
+        if not pairs:
+            return saved
+        await self.store.rename_films(team, user, pairs)
+        return await self.store.watchlist(team, user, limit=1000)
+
     async def ratings(self, team: str, user: str, recent: int = 20) -> UserRatings:
         """The user's ratings, with any film stored under the old title of an article renamed since moved to its
         new title first (once, atomically), so listing, undo and re-rating all see one name per film."""

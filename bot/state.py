@@ -239,6 +239,10 @@ class UserStateStore:
         return [decoded(key) for key in await self.client.zrevrange(self._user(team, user, "watchlist"), 0, limit - 1)]
 
     @_unavailable
+    async def watchlist_size(self, team: str, user: str) -> int:
+        return int(await self.client.zcard(self._user(team, user, "watchlist")))
+
+    @_unavailable
     async def mark_seen(self, team: str, user: str, film_key: str) -> None:
         """The user has seen this film: never suggest it again, and it leaves the watchlist (one transaction)."""
         key = _film_key(film_key)

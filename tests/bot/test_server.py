@@ -89,12 +89,12 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
 
             # Reactions while Redis is down: nobody can tell whose suggestion a message was, so the bot answers
             # only a rating emoji on its own message, only to the person who reacted, and never in the channel.
-            def reacted(user: str, item_user: str, item_type: str = "message", name: str = "+1") -> dict:
+            def reacted(user: str, item_user: str, item_type: str = "message", name: str = "+1", channel: str = "D1") -> dict:
                 return {"type": "reaction_added", "user": user, "reaction": name, "item_user": item_user,
-                        "item": {"type": item_type, "channel": "C1", "ts": "1.0"}, "event_ts": "1.1"}
+                        "item": {"type": item_type, "channel": channel, "ts": "1.0"}, "event_ts": "1.1"}
 
             for event in (reacted("U2", "U9"), reacted("U2", "UBOT", "file"), reacted("UBOT", "UBOT"),
-                          reacted("U2", "UBOT", name="tada")):
+                          reacted("U2", "UBOT", name="tada"), reacted("U2", "UBOT", channel="C1")):
                 assert (await bot.event(event)).status == 200
             await bot.event(reacted("U3", "UBOT"))
             await bot.stub.wait_until(lambda: bot.stub.api("chat.postEphemeral"))

@@ -44,6 +44,7 @@ class TrainResult:
     replicas: int
     examples_per_second: float
     epoch_seconds: list[float] = field(default_factory=list)
+    first_batch_seconds: list[float] = field(default_factory=list)  # per epoch: its start to its first batch's end
 
 
 def pair_weights(dataset: LinkDataset, weighting: str) -> np.ndarray:
@@ -110,6 +111,7 @@ def train_link_model(dataset: LinkDataset, params: TrainParams, progress: bool =
         model.compile(optimizer=keras.optimizers.Adam(params.learning_rate), loss=model.loss_function())
 
     epoch_seconds: list[float] = []
+    first_batch_seconds: list[float] = []
 
     class Progress(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
@@ -119,6 +121,8 @@ def train_link_model(dataset: LinkDataset, params: TrainParams, progress: bool =
             self.started = time.perf_counter()
 
         def on_train_batch_end(self, batch, logs=None):
+            if batch == 0:  # a stall at the epoch's start (an input pipeline refilling) shows here
+                first_batch_seconds.append(time.perf_counter() - self.started)
             self.bar.update(1)
 
         def on_epoch_end(self, epoch, logs=None):
@@ -145,4 +149,5 @@ def train_link_model(dataset: LinkDataset, params: TrainParams, progress: bool =
         replicas=replicas,
         examples_per_second=examples / seconds,
         epoch_seconds=epoch_seconds,
+        first_batch_seconds=first_batch_seconds,
     )

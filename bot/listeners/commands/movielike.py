@@ -81,9 +81,9 @@ async def _ratings(services: Services, respond: AsyncRespond, team: str, user: s
 
 
 async def _watchlist(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
-    saved = await services.store.watchlist(team, user)
+    saved = await services.watchlist(team, user)
     films = [film for film in map(services.engine.film_by_key, saved) if film is not None]  # not in this model: kept
-    await respond(**blocks.watchlist_message(films, len(films)))
+    await respond(**blocks.watchlist_message(films, max(len(films), await services.store.watchlist_size(team, user))))
 
 
 async def show_similar(services: Services, respond: AsyncRespond, text: str, offset: int = 0, seen: set[str] = frozenset()) -> None:
@@ -100,7 +100,10 @@ async def show_similar(services: Services, respond: AsyncRespond, text: str, off
     except NotFound as error:
         await respond(**blocks.did_you_mean(text, error.candidates))
         return
-    suggestions = services.similar(film, offset + blocks.SUGGESTIONS_PER_PAGE, seen)  # stored neighbours: a lookup
+    if seen:  # films marked seen are filtered out of the stored neighbours: can take longer, so in a thread
+        suggestions = await services.run(services.similar, film, offset + blocks.SUGGESTIONS_PER_PAGE, seen)
+    else:
+        suggestions = services.similar(film, offset + blocks.SUGGESTIONS_PER_PAGE)  # stored neighbours: a lookup
     typed = text if match.how == "typo" else None
     namesakes = engine.namesakes(film) if offset == 0 else []
     await respond(**blocks.similar_message(film, suggestions[offset:], offset, typed, namesakes,

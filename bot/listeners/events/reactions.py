@@ -33,6 +33,7 @@ def _on_our_message(event: dict, context: dict) -> bool:
     item = event.get("item") or {}
     bot_user = context.get("bot_user_id")
     return (reaction_value(event.get("reaction", "")) is not None and item.get("type") == "message"
+            and str(item.get("channel", "")).startswith("D")  # the rating loop runs in DMs only
             and bool(bot_user) and event.get("item_user") == bot_user and event.get("user") != bot_user)
 
 
@@ -48,7 +49,7 @@ async def reaction_added(body: dict, event: dict, client: AsyncWebClient, contex
     except StoreUnavailable:
         logger.warning("Redis unavailable: reaction not recorded")
         # Without Redis nobody can tell whose suggestion this was: answer only a rating emoji on the bot's own
-        # message, and only to the person who reacted (ephemeral), never to a channel.
+        # message in a DM (where the rating loop runs), and only to the person who reacted (ephemeral).
         if _on_our_message(event, context):
             item = event["item"]
             await client.chat_postEphemeral(channel=item.get("channel", ""), user=event.get("user", ""), text=NOT_SAVED)

@@ -36,10 +36,16 @@ def test_a_direct_message_is_answered_like_the_command(engine):
                 dm("Alien", bot_id="BOTHER", subtype="bot_message"),  # another bot
                 dm("Alien", subtype="message_changed"),  # an edit
                 {**dm("Alien"), "channel_type": "channel", "channel": "C1"},  # a channel message
+                dm("meh", thread_ts="1.0", ts="3.0"),  # a reply in the rating loop's thread
             ]
             for event in ignored:
                 assert (await bot.event(event)).status == 200
             await asyncio.sleep(0.3)
             assert len(bot.stub.api("chat.postMessage")) == 2
+            await bot.event(dm("Heat (1995 film)"), event_id="EvDM")
+            await bot.event(dm("Heat (1995 film)"), event_id="EvDM", retry=1)  # Slack's retry: answered once
+            await bot.stub.wait_until(lambda: len(bot.stub.api("chat.postMessage")) == 3)
+            await asyncio.sleep(0.3)
+            assert len(bot.stub.api("chat.postMessage")) == 3
 
     run(body())
