@@ -16,6 +16,7 @@ from bot.services import Services
 from bot.state import UserStateStore
 from bot.store import StoreUnavailable, connect, stop_embedded
 from engine import BundleError, Config, Engine
+from engine.threads import limit_blas_threads
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bot_config = BotConfig.from_env()
         config = Config.from_env()
+        limit_blas_threads(config.blas_threads)
         engine = Engine.load(config.models_dir, config)
         store = UserStateStore(connect(config.redis_url, config.redis_file, config.redis_cluster, config.redis_fsync))
     except (ConfigError, ValueError, BundleError, StoreUnavailable) as error:

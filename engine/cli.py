@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from engine import VIEWS, BadInput, BundleError, Config, Engine, NoRatingsView, NotFound, Suggestion
 from engine import film_label as _label
+from engine.threads import limit_blas_threads
 from engine.titles import MAX_QUERY_CHARS
 
 EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_MODEL, EXIT_INTERNAL = 1, 2, 3, 4
@@ -73,6 +74,7 @@ def _not_found(error: NotFound) -> int:
 
 def run(args: argparse.Namespace) -> int:
     config = Config.from_env()
+    limit_blas_threads(config.blas_threads)
     engine = Engine.load(args.models, config)
     if args.command == "info":
         manifest = engine.manifest

@@ -43,6 +43,8 @@ class Config:
     REDIS_CLUSTER        1 when REDIS_URL points at a Redis Cluster node (default 0)
     MOVIELIKE_REDIS_FILE the embedded server's file (default var/movielike-redis.db; its append-only file beside it)
     MOVIELIKE_REDIS_FSYNC the embedded server's append-only fsync: everysec (default), always or no
+    MOVIELIKE_BLAS_THREADS  threads numpy's BLAS may use in serving processes (bot, CLI; default 1: their matrices
+                         are small, and BLAS threads spinning against a busy machine cost 50x; 0 = BLAS's default)
     """
 
     models_dir: Path = Path("var/models")  # with models_url: the local cache the store is mirrored into
@@ -56,6 +58,7 @@ class Config:
     redis_cluster: bool = False
     redis_file: Path = Path("var/movielike-redis.db")
     redis_fsync: str = "everysec"
+    blas_threads: int = 1
 
     @classmethod
     def from_env(cls, environ=None) -> Config:
@@ -78,4 +81,5 @@ class Config:
             redis_cluster=environ.get("REDIS_CLUSTER", "0").strip().lower() in ("1", "true", "yes"),
             redis_file=Path(environ.get("MOVIELIKE_REDIS_FILE") or "var/movielike-redis.db"),
             redis_fsync=_choice(environ, "MOVIELIKE_REDIS_FSYNC", ("everysec", "always", "no")),
+            blas_threads=max(0, _int(environ, "MOVIELIKE_BLAS_THREADS", 1)),
         )
