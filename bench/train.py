@@ -2,6 +2,7 @@
 epoch starts with a stall. Prints one JSON object.
 
     python bench/train.py [--films PATH] [--epochs 3] [--pipeline-epochs 3] [--dim 128] [--batch-size 1024]
+                          [--fit-steps N]
 
 `pipeline` iterates the same tf.data pipeline the fit uses, for --pipeline-epochs epochs, doing nothing with the
 batches: its pairs/s is the ceiling the input side puts on any device. `fit` is `train_link_model` on the CPU (or
@@ -36,6 +37,7 @@ def main() -> None:
     parser.add_argument("--pipeline-epochs", type=int, default=3)
     parser.add_argument("--dim", type=int, default=128)
     parser.add_argument("--batch-size", type=int, default=1024)
+    parser.add_argument("--fit-steps", type=int, default=None, help="fit at most this many batches an epoch")
     args = parser.parse_args()
 
     from training.data.films import read_films
@@ -44,7 +46,7 @@ def main() -> None:
     from training.links.fit import TrainParams, pair_weights, train_link_model
 
     dataset = build_dataset(read_films(args.films).films)
-    params = TrainParams(dim=args.dim, epochs=args.epochs, batch_size=args.batch_size)
+    params = TrainParams(dim=args.dim, epochs=args.epochs, batch_size=args.batch_size, steps_per_epoch=args.fit_steps)
     pairs, steps = len(dataset.pair_films), len(dataset.pair_films) // args.batch_size
 
     batches = contrastive_batches(dataset.pair_films, dataset.pair_links, pair_weights(dataset, params.link_weighting),
@@ -66,7 +68,8 @@ def main() -> None:
     boundary_gaps = [gaps[e * steps - 1] for e in range(1, args.pipeline_epochs) if e * steps - 1 < len(gaps)]
 
     result = train_link_model(dataset, params, progress=False)
-    batch_seconds = [seconds / steps for seconds in result.epoch_seconds]
+    fit_steps = min(steps, args.fit_steps or steps)
+    batch_seconds = [seconds / fit_steps for seconds in result.epoch_seconds]
     print(json.dumps({
         "films": dataset.n_films, "links": dataset.n_model_links, "pairs": pairs, "batch_size": args.batch_size,
         "steps_per_epoch": steps, "device": result.device,

@@ -27,6 +27,9 @@ def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> Non
     parser.add_argument("--models", type=_models_location, default=default_models,
                         help=f"where bundles go: a folder or s3://bucket/prefix (default {default_models})")
     parser.add_argument("--epochs", type=int, default=None, help="passes over the pairs (default 20)")
+    parser.add_argument("--steps-per-epoch", type=int, default=None,
+                        help="at most this many batches an epoch (default: every pair once), for quick experiments "
+                             "and for timing a huge films file without a whole pass")
     parser.add_argument("--dim", type=int, default=None, help="vector size (default 128)")
     parser.add_argument("--batch-size", type=int, default=None, help="pairs a batch per replica (default 1024)")
     parser.add_argument("--learning-rate", type=float, default=None)
@@ -129,12 +132,12 @@ def _train(args: argparse.Namespace, config: Config, guarded: bool = False) -> i
               "or run `movielike-train fetch-data`.", file=sys.stderr)
         return 2
     params = TrainParams()
-    for name in ("epochs", "dim", "batch_size", "learning_rate", "loss", "seed"):
+    for name in ("epochs", "steps_per_epoch", "dim", "batch_size", "learning_rate", "loss", "seed"):
         value = getattr(args, name)
         if value is not None:
             setattr(params, name, value)
-    if params.epochs < 1 or params.dim < 2 or params.batch_size < 2:
-        print("movielike-train: --epochs must be >= 1, --dim and --batch-size >= 2.", file=sys.stderr)
+    if params.epochs < 1 or params.dim < 2 or params.batch_size < 2 or (params.steps_per_epoch or 1) < 1:
+        print("movielike-train: --epochs and --steps-per-epoch must be >= 1, --dim and --batch-size >= 2.", file=sys.stderr)
         return 2
     if any(value is not None and value < low for value, low in
            ((args.rating_epochs, 1), (args.taste_epochs, 1), (args.evaluation_users, 2))):

@@ -19,6 +19,7 @@ class TrainParams:
 
     dim: int = 128
     epochs: int = 20
+    steps_per_epoch: int | None = None  # None: every pair once an epoch; fewer for quick experiments and benches
     batch_size: int = 1024
     learning_rate: float = 0.01
     loss: str = "contrastive"
@@ -83,6 +84,7 @@ def train_link_model(dataset: LinkDataset, params: TrainParams, progress: bool =
 
     from training.links.batches import contrastive_batches, sampled_batches, softmax_batches
     from training.links.model import LinkModel
+    from training.links.optimizer import LazyAdam
 
     keras.utils.set_random_seed(params.seed)
     strategy, device = pick_strategy(params.gpus)
@@ -105,10 +107,15 @@ def train_link_model(dataset: LinkDataset, params: TrainParams, progress: bool =
             batches = contrastive_batches(dataset.pair_films, dataset.pair_links, weights, batch_size, params.seed,
                                           dataset.n_model_links, params.uniform_negatives)
     steps = len(dataset.pair_films) // batch_size
+    if params.steps_per_epoch:
+        steps = min(steps, params.steps_per_epoch)
 
     with strategy.scope():
         model = LinkModel(dataset.n_films, dataset.n_model_links, params.dim, params.loss, params.temperature)
-        model.compile(optimizer=keras.optimizers.Adam(params.learning_rate), loss=model.loss_function())
+        # Sparse row updates (training/links/optimizer.py); under mixed precision Keras wraps the optimizer in a
+        # loss-scale optimizer whose overflow skipping does not cover sparse updates, so Keras' own Adam stays there.
+        optimizer = keras.optimizers.Adam(params.learning_rate) if params.mixed_precision else LazyAdam(params.learning_rate)
+        model.compile(optimizer=optimizer, loss=model.loss_function())
 
     epoch_seconds: list[float] = []
     first_batch_seconds: list[float] = []
