@@ -110,11 +110,14 @@ def format_metrics(metrics: dict, loss_curve: list[float]) -> str:
     """The evaluation as a few readable lines."""
     lines = ["loss by epoch: " + " ".join(f"{x:.3f}" for x in loss_curve)]
     lines.append(f"link share (a film's own links among its nearest links): {metrics['link_share']:.3f}")
-    verdict = "beats" if metrics["franchise_hit_rate_at_10"] >= metrics["tfidf_franchise_hit_rate_at_10"] else "LOSES TO"
-    lines.append(
-        f"franchise hit rate@10 over {metrics['franchise_pairs']} sequel pairs: model {metrics['franchise_hit_rate_at_10']:.3f}"
-        f" {verdict} exact TF-IDF cosine {metrics['tfidf_franchise_hit_rate_at_10']:.3f}"
-    )
+    if not metrics["franchise_pairs"]:
+        lines.append("franchise hit rate@10: no sequel pairs in these films to score (titles like 'X 2' / 'X II')")
+    else:
+        verdict = "beats" if metrics["franchise_hit_rate_at_10"] >= metrics["tfidf_franchise_hit_rate_at_10"] else "LOSES TO"
+        lines.append(
+            f"franchise hit rate@10 over {metrics['franchise_pairs']} sequel pairs: model {metrics['franchise_hit_rate_at_10']:.3f}"
+            f" {verdict} exact TF-IDF cosine {metrics['tfidf_franchise_hit_rate_at_10']:.3f}"
+        )
     for title, neighbours in metrics["examples"].items():
         lines.append(f"  {title}: " + " · ".join(neighbours))
     return "\n".join(lines)
