@@ -151,18 +151,23 @@ def list_message(heading: str, suggestions: list[Suggestion], share: str | None 
     return {"text": heading, "blocks": blocks}
 
 
-def watchlist_message(films: list[Film], total: int) -> dict:
+def watchlist_entry(film: Film) -> list[dict]:
+    """A saved film: its link with Remove, then 👍 / 👎 and Seen it (in the watchlist message and the Home)."""
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": _film_link(film)},
+             "accessory": _button("Remove", "unsave_film", film_value(film))},
+            rating_buttons(film, save=False)]
+
+
+def watchlist_message(films: list[Film]) -> dict:
     """The films the user saved, newest first, each with Remove, 👍 / 👎 and Seen it."""
     if not films:
         return plain("Your watchlist is empty: press 🔖 Save under any film to keep it here.")
     message_blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": "🔖 Your watchlist"}}]
     for film in films[:WATCHLIST_SHOWN]:
-        message_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _film_link(film)},
-                               "accessory": _button("Remove", "unsave_film", film_value(film))})
-        message_blocks.append(rating_buttons(film, save=False))
-    if total > WATCHLIST_SHOWN:
+        message_blocks.extend(watchlist_entry(film))
+    if len(films) > WATCHLIST_SHOWN:
         message_blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
-            f"Showing the {WATCHLIST_SHOWN} newest of {total}.")}]})
+            f"Showing the {WATCHLIST_SHOWN} newest of {len(films)}.")}]})
     return {"text": "Your watchlist", "blocks": message_blocks}
 
 
@@ -222,9 +227,7 @@ def home_view(recent: list[tuple[Film, int]], picks: list[Suggestion], watchlist
     if watchlist:
         view_blocks.append({"type": "header", "text": {"type": "plain_text", "text": "🔖 Your watchlist"}})
         for film in watchlist:
-            view_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _film_link(film)},
-                                "accessory": _button("Remove", "unsave_film", film_value(film))})
-            view_blocks.append(rating_buttons(film, save=False))
+            view_blocks.extend(watchlist_entry(film))
     view_blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Your recent ratings"}})
     if recent:
         lines = [f"{'👍' if value > 0 else '👎'} {_film_link(film)}" for film, value in recent[:10]]

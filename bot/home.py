@@ -22,8 +22,8 @@ async def publish_home(services: Services, client: AsyncWebClient, team: str, us
     """Build and publish the user's Home view; with Redis down, well-known films and a line saying so."""
     try:
         ratings = await services.ratings(team, user, recent=10)
-        saved = (await services.watchlist(team, user))[:HOME_WATCHLIST]
-        seen = await services.store.seen(team, user)
+        saved, seen = await services.saved_and_seen(team, user)
+        saved = saved[:HOME_WATCHLIST]
     except StoreUnavailable:
         log.warning("Redis unavailable: App Home shows well-known films")
         ratings, saved, seen = None, [], set()

@@ -45,30 +45,31 @@ class Services:
             log.warning("Redis unavailable: films marked seen not left out")
             return set()
 
-    async def watchlist(self, team: str, user: str) -> list[str]:
-        """The user's watchlist (keys, newest first), with films saved under a renamed article's old title moved to
-        its new title first (with the seen set), so Remove and Seen it, whose buttons carry the new title, find them."""
-        saved = await self.store.watchlist(team, user, limit=1000)
-        seen = await self.store.seen(team, user)
+    def _renames(self, keys) -> list[str]:
+        """old, new, old, new...: the stored keys that name a renamed article by its old title, with its new one."""
         pairs = []
-        for key in {*saved, *seen}:
+        for key in set(keys):
             film = self.engine.film_by_key(key)
             if film is not None and film.key != key:
                 pairs += [key, film.key]
+        return pairs
+
+    async def saved_and_seen(self, team: str, user: str) -> tuple[list[str], set[str]]:
+        """The whole watchlist (keys, newest first) and the films marked seen, with entries under a renamed
+        article's old title moved to its new title first, so Remove and Seen it, whose buttons carry the new
+        title, find them."""
+        saved, seen = await self.store.watchlist(team, user, limit=0), await self.store.seen(team, user)
+        pairs = self._renames([*saved, *seen])
         if not pairs:
-            return saved
+            return saved, seen
         await self.store.rename_films(team, user, pairs)
-        return await self.store.watchlist(team, user, limit=1000)
+        return await self.store.watchlist(team, user, limit=0), await self.store.seen(team, user)
 
     async def ratings(self, team: str, user: str, recent: int = 20) -> UserRatings:
         """The user's ratings, with any film stored under the old title of an article renamed since moved to its
         new title first (once, atomically), so listing, undo and re-rating all see one name per film."""
         ratings = await self.store.ratings(team, user, recent)
-        pairs = []
-        for key in {*ratings.likes, *ratings.dislikes}:
-            film = self.engine.film_by_key(key)
-            if film is not None and film.key != key:  # stored under a renamed article's old title
-                pairs += [key, film.key]
+        pairs = self._renames([*ratings.likes, *ratings.dislikes])
         if not pairs:
             return ratings
         await self.store.rename_films(team, user, pairs)

@@ -53,20 +53,17 @@ for i = 1, #ARGV, 2 do
     redis.call('HDEL', KEYS[1], ARGV[i])
     moved = moved + 1
   end
-  local score = redis.call('ZSCORE', KEYS[2], ARGV[i])
-  if score then
-    redis.call('ZADD', KEYS[2], 'NX', score, ARGV[i + 1])
-    redis.call('ZREM', KEYS[2], ARGV[i])
+  for _, zset_key in ipairs({KEYS[2], KEYS[4]}) do
+    local score = redis.call('ZSCORE', zset_key, ARGV[i])
+    if score then
+      redis.call('ZADD', zset_key, 'NX', score, ARGV[i + 1])
+      redis.call('ZREM', zset_key, ARGV[i])
+    end
   end
   for _, set_key in ipairs({KEYS[3], KEYS[5]}) do
     if redis.call('SREM', set_key, ARGV[i]) == 1 then
       redis.call('SADD', set_key, ARGV[i + 1])
     end
-  end
-  local saved = redis.call('ZSCORE', KEYS[4], ARGV[i])
-  if saved then
-    redis.call('ZADD', KEYS[4], 'NX', saved, ARGV[i + 1])
-    redis.call('ZREM', KEYS[4], ARGV[i])
   end
 end
 return moved
@@ -235,12 +232,8 @@ class UserStateStore:
 
     @_unavailable
     async def watchlist(self, team: str, user: str, limit: int = 100) -> list[str]:
-        """Film keys on the watchlist, newest first."""
+        """Film keys on the watchlist, newest first (`limit` 0: all of them)."""
         return [decoded(key) for key in await self.client.zrevrange(self._user(team, user, "watchlist"), 0, limit - 1)]
-
-    @_unavailable
-    async def watchlist_size(self, team: str, user: str) -> int:
-        return int(await self.client.zcard(self._user(team, user, "watchlist")))
 
     @_unavailable
     async def mark_seen(self, team: str, user: str, film_key: str) -> None:

@@ -18,6 +18,13 @@ def film_named_by(services: Services, value: str) -> Film | None:
     return None
 
 
+async def similar_page(services: Services, film: Film, offset: int = 0, by: str = "both", seen=()) -> dict:
+    """The message for films like `film` from `offset`, in view `by`, leaving out films marked `seen` (keys).
+    Raises NoRatingsView for the ratings view of a film MovieLens never rated."""
+    suggestions = await services.run(services.similar, film, offset + blocks.SUGGESTIONS_PER_PAGE, seen, by)
+    return blocks.similar_message(film, suggestions[offset:], offset, by=by, views=services.engine.views_for(film))
+
+
 async def film_from_value(services: Services, value: str, respond: AsyncRespond, replace_original: bool = False) -> Film | None:
     """The film a button names; None (after telling the user) when the model serving now does not have it."""
     film = film_named_by(services, value)

@@ -8,7 +8,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
 from bot.identity import who
-from bot.listeners.actions.common import film_from_value
+from bot.listeners.actions.common import film_from_value, similar_page
 from bot.services import Services
 from engine import MAX_K, VIEWS
 
@@ -42,7 +42,5 @@ async def more_like(ack: AsyncAck, action: dict, respond: AsyncRespond, context:
     if offset + blocks.SUGGESTIONS_PER_PAGE > MAX_K:
         await respond(**blocks.plain("That's as far as I go for this film; try another title."), replace_original=False)
         return
-    seen = await services.seen(*who(context))
-    suggestions = await services.run(services.similar, film, offset + blocks.SUGGESTIONS_PER_PAGE, seen, by)
-    await respond(**blocks.similar_message(film, suggestions[offset:], offset, by=by,
-                                           views=services.engine.views_for(film)), replace_original=False)
+    page = await similar_page(services, film, offset, by, await services.seen(*who(context)))
+    await respond(**page, replace_original=False)

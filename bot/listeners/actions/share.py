@@ -8,7 +8,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
 from bot.identity import who
-from bot.listeners.actions.common import STALE_BUTTON, film_named_by
+from bot.listeners.actions.common import STALE_BUTTON, film_named_by, similar_page
 from bot.listeners.actions.more_like import parse_page
 from bot.listeners.commands.movielike import about_message
 from bot.services import Services
@@ -27,11 +27,9 @@ async def share(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dic
         film = film_named_by(services, named)
         if film is not None:
             try:
-                suggestions = await services.run(services.similar, film, offset + blocks.SUGGESTIONS_PER_PAGE, (), by)
+                message = await similar_page(services, film, offset, by)
             except NoRatingsView:
-                suggestions = None
-            if suggestions is not None:
-                message = blocks.similar_message(film, suggestions[offset:], offset, by=by, views=services.engine.views_for(film))
+                message = None
     elif kind == "about" and rest:
         message = await about_message(services, rest[:300])
     if message is None:

@@ -8,7 +8,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import blocks
 from bot.identity import who
-from bot.listeners.actions.common import film_from_value
+from bot.listeners.actions.common import film_from_value, similar_page
 from bot.services import Services
 from engine import VIEWS, NoRatingsView
 
@@ -23,10 +23,8 @@ async def similar_view(ack: AsyncAck, action: dict, respond: AsyncRespond, conte
     if film is None or by not in VIEWS:
         return
     try:
-        seen = await services.seen(*who(context))
-        suggestions = await services.run(services.similar, film, blocks.SUGGESTIONS_PER_PAGE, seen, by)
+        page = await similar_page(services, film, by=by, seen=await services.seen(*who(context)))
     except NoRatingsView as error:
         await respond(**blocks.plain(blocks.escape(str(error).replace(" (--by links)", ""))), replace_original=False)
         return
-    await respond(**blocks.similar_message(film, suggestions, by=by, views=services.engine.views_for(film)),
-                  replace_original=False)
+    await respond(**page, replace_original=False)

@@ -25,7 +25,7 @@ async def _change(ack: AsyncAck, action: dict, respond: AsyncRespond, context: d
     team, user = who(context)
     label = f"*{blocks.escape(film_label(film.title, film.year))}*"
     try:
-        await services.watchlist(team, user)  # entries under a renamed article's old title move to the new one first
+        await services.saved_and_seen(team, user)  # entries under a renamed article's old title move to the new one
         if what == "save":
             added = await services.store.save(team, user, film.key)
             text = f"🔖 Saved {label} to your watchlist (`/movielike watchlist`)." if added else f"{label} is already on your watchlist."

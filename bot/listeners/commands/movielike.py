@@ -81,9 +81,9 @@ async def _ratings(services: Services, respond: AsyncRespond, team: str, user: s
 
 
 async def _watchlist(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
-    saved = await services.watchlist(team, user)
+    saved, _ = await services.saved_and_seen(team, user)
     films = [film for film in map(services.engine.film_by_key, saved) if film is not None]  # not in this model: kept
-    await respond(**blocks.watchlist_message(films, max(len(films), await services.store.watchlist_size(team, user))))
+    await respond(**blocks.watchlist_message(films))
 
 
 async def show_similar(services: Services, respond: AsyncRespond, text: str, offset: int = 0, seen: set[str] = frozenset()) -> None:
