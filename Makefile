@@ -17,8 +17,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# LightFM 1.17 (an evaluation baseline, in the baselines extra) builds only through pip's legacy setup.py path, without
+# build isolation; pip 25.3 removed that path (its PEP 517 build fails: lyst/lightfm#687). So its wheel is built once
+# by an older pip in a throwaway venv, and the install takes it from var/wheels.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[train,test,s3]'
+	@if ! ls var/wheels/lightfm-1.17-*.whl >/dev/null 2>&1; then \
+		rm -rf var/lightfm-build && $(BIN)/python -m venv var/lightfm-build && \
+		var/lightfm-build/bin/pip install --quiet 'pip<25.3' setuptools wheel && \
+		var/lightfm-build/bin/pip wheel --quiet --no-deps --no-build-isolation --wheel-dir var/wheels 'lightfm==1.17' && \
+		rm -rf var/lightfm-build; \
+	fi
+	$(BIN)/pip install --quiet --find-links var/wheels -e '.[train,baselines,test,s3]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -28,7 +28,7 @@ async def publish_home(services: Services, client: AsyncWebClient, team: str, us
         log.warning("Redis unavailable: App Home shows well-known films")
         ratings, saved, seen = None, [], set()
         notice = notice or "I couldn't reach my memory just now, so these are well-known films; try again in a moment."
-    picks = await services.run(services.recommend, ratings, HOME_PICKS, seen | set(saved))
+    picks = await services.run(services.recommend, ratings, HOME_PICKS, set(saved), seen)
     films = [(services.engine.film_by_key(key), value) for key, value in (ratings.recent if ratings else [])]
     recent = [(film, value) for film, value in films if film is not None]
     watchlist = [film for film in map(services.engine.film_by_key, saved) if film is not None]

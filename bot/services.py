@@ -26,12 +26,14 @@ class Services:
         """Engine work goes to a thread so a slow fuzzy match never stalls the event loop."""
         return await asyncio.to_thread(function, *args, **kwargs)
 
-    def recommend(self, ratings: UserRatings | None, k: int, shown: Iterable[str] = ()) -> list[Suggestion]:
+    def recommend(self, ratings: UserRatings | None, k: int, shown: Iterable[str] = (), seen: Iterable[str] = ()
+                  ) -> list[Suggestion]:
         """Picks from a user's stored ratings (stable keys, read against the model serving now; films it lacks are
-        skipped, not forgotten), never a film in `shown` (keys). Well-known films without ratings."""
+        skipped, not forgotten), never a film in `shown` or `seen` (keys; films marked seen also count as watched,
+        which tells the ratings view what they are like). Well-known films without ratings."""
         if ratings is None:
-            return self.engine.recommend_for_keys((), (), k, shown)
-        return self.engine.recommend_for_keys(ratings.likes, ratings.dislikes, k, shown)
+            return self.engine.recommend_for_keys((), (), k, shown, seen=seen)
+        return self.engine.recommend_for_keys(ratings.likes, ratings.dislikes, k, shown, seen=seen)
 
     def similar(self, film: Film, k: int, seen: Iterable[str] = (), by: str = "both") -> list[Suggestion]:
         """Films like `film`, leaving out those the user marked seen (stable keys)."""

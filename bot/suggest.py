@@ -27,8 +27,8 @@ async def post_suggestion(services: Services, client: AsyncWebClient, team: str,
     """Post the next film for `user` (in their DM unless `channel`), remember which film the message shows and that
     it was shown. False when every film has been shown."""
     ratings = await services.ratings(team, user, recent=0)
-    shown = await services.store.shown(team, user) | await services.store.seen(team, user)
-    picks = await services.run(services.recommend, ratings, 1, shown)
+    shown, seen = await services.store.shown(team, user), await services.store.seen(team, user)
+    picks = await services.run(services.recommend, ratings, 1, shown, seen)
     if channel is None:
         channel = (await client.conversations_open(users=user))["channel"]["id"]
     if not picks:

@@ -6,24 +6,34 @@ from dataclasses import dataclass
 VIEWS = ("both", "links", "ratings")  # which model similar()/recommend() use: the blend, or one view alone
 LINKS_POPULARITY_PRIOR = 0.15  # recommend(by=links) without a tuned value: how much being well known lifts a cosine
 # Manifests written before the fields were named for what they are used these keys.
-_OLD_KEYS = {"similar": "similar_ratings_weight", "recommend": "recommend_ratings_weight",
-             "popularity": "popularity_weight", "links_popularity": "links_popularity_weight"}
+_OLD_KEYS = {"similar": "similar_ratings_weight", "links_popularity": "links_popularity_weight"}
 
 
 @dataclass(frozen=True)
 class Blend:
     """The blend's weights; the trainer tunes them on held-out MovieLens users.
 
-    similar():   score = (1 - similar_ratings_weight) x link cosine + similar_ratings_weight x ratings cosine.
-    recommend(): score = (1 - recommend_ratings_weight) x link score + recommend_ratings_weight x taste score (each
-                 standardised over the catalogue) + popularity_weight x popularity (in [0, 1]).
+    similar():   score = (1 - similar_ratings_weight) x link score + similar_ratings_weight x ratings cosine.
+    recommend(): score = watched (EASE) + taste_weight x taste + content_weight x link content + centroid_weight x
+                 cosine to the liked films' mean - dislike_weight x link content of the disliked films, each
+                 standardised on its best films (engine/recommend.py), plus popularity_weight x popularity (in
+                 [0, 1]). by="ratings" leaves the link signals out.
     recommend(by="links"): cosine + links_popularity_weight x popularity.
+    Defaults: the weights tuned on the shared data (README, Recommendation evaluation).
     """
 
-    similar_ratings_weight: float = 0.5
-    recommend_ratings_weight: float = 0.5
-    popularity_weight: float = 2.0
+    similar_ratings_weight: float = 0.2
+    taste_weight: float = 2.0
+    content_weight: float = 0.5
+    centroid_weight: float = 0.5
+    dislike_weight: float = 0.0
+    popularity_weight: float = 0.0
     links_popularity_weight: float = LINKS_POPULARITY_PRIOR
+
+    def weight_of(self, signal: str) -> float:
+        """The weight of one of recommend()'s signals (engine/recommend.signals); EASE's `watched` is the unit."""
+        return {"watched": 1.0, "taste": self.taste_weight, "content": self.content_weight,
+                "centroid": self.centroid_weight, "unlike": self.dislike_weight}[signal]
 
     def to_manifest(self) -> dict:
         """The manifest's `blend` section: these names, and the old ones too, so a bot not yet upgraded that loads a

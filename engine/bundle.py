@@ -16,6 +16,8 @@ models/
                           n_films x manifest ratings.dim), biases and MovieLens rating counts; films with no ratings
                           carry factors estimated from their link neighbours (count 0). Optional: absent without ratings
   <version>/ratings.ann   Annoy index (angular) over the factors of the films with ratings
+  <version>/ease_indptr.npy, ease_indices.npy, ease_weights.npy   CSR over film ids: EASE item-item weights over
+                          every rated film (who watched what), the largest few hundred a film. Optional (with ratings)
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ FILES = (
     "film_neighbour_scores.npy",
 )
 OPTIONAL_FILES = ("aliases.json",)  # added after format 1 shipped: absent in older bundles, checked when listed
+EASE_FILES = ("ease_indptr.npy", "ease_indices.npy", "ease_weights.npy")  # all or none, optional: added later
 RATING_FILES = ("rating_factors.npy", "rating_biases.npy", "rating_counts.npy", "ratings.ann")  # all or none
 RELOAD_CHANNEL = "movielike:models"  # the trainer publishes a new version's name here; bots reload at once
 NEIGHBOURS = 100  # exact nearest films stored per film: similar() for a known film is then a lookup
@@ -79,6 +82,7 @@ class RatingArrays:
     alpha: float
     fold_in_l2: float
     index: AnnoyIndex
+    ease: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (indptr, indices, weights); None in older bundles
 
 
 @dataclass
@@ -128,7 +132,9 @@ def verify(path: Path) -> dict:
     has_ratings = any(name in listed for name in RATING_FILES)
     if has_ratings and "ratings" not in manifest:
         raise BundleError(f"{path}: the manifest lists rating files but no ratings section; the bundle is incomplete. Retrain.")
-    wanted = FILES + tuple(name for name in OPTIONAL_FILES if name in listed) + (RATING_FILES if has_ratings else ())
+    has_ease = any(name in listed for name in EASE_FILES)
+    wanted = (FILES + tuple(name for name in OPTIONAL_FILES if name in listed) + (RATING_FILES if has_ratings else ())
+              + (EASE_FILES if has_ease else ()))
     for name in wanted:
         if name not in listed:
             raise BundleError(f"{path}: the manifest does not list {name}; the bundle is incomplete. Retrain.")
@@ -182,6 +188,7 @@ def _load_ratings(path: Path, manifest: dict) -> RatingArrays | None:
         alpha=float(manifest["ratings"]["alpha"]),
         fold_in_l2=float(manifest["ratings"]["fold_in_l2"]),
         index=index,
+        ease=tuple(np.load(path / name) for name in EASE_FILES) if EASE_FILES[0] in manifest["files"] else None,
     )
 
 

@@ -193,14 +193,16 @@ class Engine:
         return [model.film(i) for i in ids if i != film_id][:limit]
 
     def recommend_for_keys(self, likes: Iterable[str], dislikes: Iterable[str], k: int = 10,
-                           exclude: Iterable[str] = (), by: str = "both") -> list[Suggestion]:
+                           exclude: Iterable[str] = (), by: str = "both", seen: Iterable[str] = ()) -> list[Suggestion]:
         """`recommend` for ratings stored by stable key (Film.key): keys this model lacks are skipped; the keys are
         read and the picks made on one model, even while a new one is being loaded."""
         model = self._model
         liked = list(dict.fromkeys(_ids(model, likes)))
         disliked = [i for i in dict.fromkeys(_ids(model, dislikes)) if i not in set(liked)]
-        skip = set(liked) | set(disliked) | set(_ids(model, exclude))
-        return recommending.recommend(model, liked, disliked, skip, _clamp(k), check_view(by))
+        rated = set(liked) | set(disliked)
+        watched = [i for i in dict.fromkeys(_ids(model, seen)) if i not in rated]
+        skip = rated | set(watched) | set(_ids(model, exclude))
+        return recommending.recommend(model, liked, disliked, skip, _clamp(k), check_view(by), watched)
 
     def about_page(self, link_text: str) -> str:
         """The linked page's title that `about` would use for `link_text`."""
@@ -243,14 +245,18 @@ class Engine:
         k: int = 10,
         exclude: Iterable[str | int] = (),
         by: str = "both",
+        seen: Iterable[str | int] = (),
     ) -> list[Suggestion]:
-        """Picks for someone who liked `likes` and disliked `dislikes` (ids or exact titles); unknown ones are skipped.
+        """Picks for someone who liked `likes`, disliked `dislikes` and has seen `seen` without rating them (ids or
+        exact titles); unknown ones are skipped.
 
         Links view: a linear classifier's direction in the link model (the likes' centroid with likes only), scored
-        by cosine plus the tuned links-popularity weight x popularity. Ratings view: the user's vector folded in
-        from their ratings in closed form, scored by taste over the rated films. Both (default): the two
-        standardised and blended by the tuned weights. Nothing liked: well-known films, kept away from the disliked
-        ones. Rated and excluded films never come back.
+        by cosine plus the tuned links-popularity weight x popularity. Ratings view: EASE over every film rated or
+        seen (what the people who watched them also watched) plus the taste model folded in from the 👍/👎 in
+        closed form. Both (default): those two plus the liked films' link content (exact TF-IDF overlap) and their
+        mean vector, each standardised on its best films and blended by the tuned weights (engine/blend.py).
+        Nothing liked: well-known films, kept away from the disliked ones. Rated, seen and excluded films never
+        come back.
         """
         model = self._model
         k = _clamp(k)
@@ -258,8 +264,10 @@ class Engine:
         liked = _known_ids(model, likes)
         liked_set = set(liked)
         disliked = [i for i in _known_ids(model, dislikes) if i not in liked_set]
-        skip = liked_set | set(disliked) | set(_known_ids(model, exclude))
-        return recommending.recommend(model, liked, disliked, skip, k, view)
+        rated = liked_set | set(disliked)
+        watched = [i for i in _known_ids(model, seen) if i not in rated]
+        skip = rated | set(watched) | set(_known_ids(model, exclude))
+        return recommending.recommend(model, liked, disliked, skip, k, view, watched)
 
 
 def _match(model: LoadedModel, title_or_id: str | int | Film, typos: bool = True) -> Match:

@@ -16,20 +16,30 @@ def display_link(title: str) -> str:
     return _TRAILING_PARENS.sub("", title) or title
 
 
+GENERIC_SHARE = 0.003  # a link used by more than 0.3% of films (a genre, a country, a big studio) says little alone
+
+
+def generic_links(frequency: np.ndarray, n_films: int) -> np.ndarray:
+    """Which links are generic (by document frequency): used by more than GENERIC_SHARE of films, and by more than 3."""
+    return np.asarray(frequency) > max(3, GENERIC_SHARE * n_films)
+
+
 class Explainer:
     """Picks the shared links a person would find telling: named pages (people, studios) that many films link to but
     that are not generic, then the most specific shared categories, then generic pages (genres, countries)."""
 
-    GENERIC_SHARE = 0.003  # a link used by more than 0.3% of films (a genre, a country, a big studio) says little alone
     NAMED_FIRST = 2  # how many named pages lead before a category gets a place
 
-    def __init__(self, link_titles: list[str], link_indptr: np.ndarray, link_indices: np.ndarray, n_films: int):
+    def __init__(self, link_titles: list[str], link_indptr: np.ndarray, link_indices: np.ndarray, n_films: int,
+                 film_links=None, label_of=None):
+        self.film_links = film_links  # engine.film_links.FilmLinks: which films' articles link to which
+        self.label_of = label_of or str
         self.link_titles = link_titles
         self.indptr = link_indptr
         self.indices = link_indices
         frequency = np.bincount(link_indices, minlength=len(link_titles))
         is_category = np.array([t.startswith(CATEGORY) for t in link_titles], dtype=bool)
-        is_generic = frequency > max(3, self.GENERIC_SHARE * n_films)
+        is_generic = generic_links(frequency, n_films)
         # One sort key per link, as plain Python lists: explaining ten results must cost microseconds, not numpy calls.
         tier = np.where(is_generic, 2, np.where(is_category, 1, 0))
         self._tier = tier.tolist()
@@ -52,4 +62,18 @@ class Explainer:
         return [display_link(self.link_titles[link]) for link in order[:limit]]
 
     def why(self, a: int, b: int, limit: int = 3) -> str:
-        return " · ".join(self.shared(a, b, limit))
+        """Why film `b` is like film `a`: a link between their articles first (the strongest evidence), then the
+        shared links that say most."""
+        kinship = self.kinship(a, b)
+        shared = self.shared(a, b, limit - 1 if kinship else limit)
+        return " · ".join([kinship, *shared] if kinship else shared)
+
+    def kinship(self, a: int, b: int) -> str:
+        """'links to <a>' when b's article links to a's, 'linked from <a>' when a's links to b's, else ''."""
+        if self.film_links is None:
+            return ""
+        if a in self.film_links.links_to.get(b, ()):
+            return f"links to {self.label_of(a)}"
+        if b in self.film_links.links_to.get(a, ()):
+            return f"linked from {self.label_of(a)}"
+        return ""

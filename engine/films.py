@@ -39,8 +39,9 @@ class Film:
 
 @dataclass(frozen=True)
 class Suggestion(Film):
-    """One result: the film, its `score` (cosine in [-1, 1], higher is closer; for the well-known films offered
-    to someone with no likes, popularity in [0, 1]) and `why` in words."""
+    """One result: the film, its `score` (higher is closer; a cosine in [-1, 1] for similar by ratings, the cosine
+    plus exact link evidence, up to about 4, for the links view, standardised signals added up for recommend,
+    popularity in [0, 1] for the well-known films offered to someone with no likes) and `why` in words."""
 
     score: float
     why: str

@@ -6,7 +6,9 @@ import numpy as np
 from engine.blend import LINKS_POPULARITY_PRIOR, Blend
 from engine.bundle import Bundle
 from engine.config import Config
+from engine.content import LinkContent
 from engine.explain import Explainer, display_link
+from engine.film_links import FilmLinks
 from engine.films import Film, Suggestion
 from engine.ratings import RatingsView
 from engine.search import VectorSearch
@@ -35,7 +37,10 @@ class LoadedModel:
         n_model_links = int(bundle.manifest["counts"]["model_links"])
         link_films = np.bincount(bundle.link_indices, minlength=len(bundle.link_titles))[:n_model_links]
         self.link_names = NameIndex(bundle.link_titles[:n_model_links], link_films.astype(np.float32))
-        self.explainer = Explainer(bundle.link_titles, bundle.link_indptr, bundle.link_indices, bundle.n_films)
+        self.film_links = FilmLinks(bundle.link_titles, bundle.link_indptr, bundle.link_indices, self.titles, self.id_of_key)
+        self.explainer = Explainer(bundle.link_titles, bundle.link_indptr, bundle.link_indices, bundle.n_films,
+                                   self.film_links, self.label)
+        self.content = LinkContent(bundle.link_indptr, bundle.link_indices, len(bundle.link_titles))
         mode = config.search
         if mode == "auto":
             mode = "exact" if bundle.n_films <= config.exact_max_films else "annoy"
@@ -47,7 +52,7 @@ class LoadedModel:
         arrays = bundle.ratings
         self.ratings = None if arrays is None else RatingsView(
             arrays.factors, arrays.biases, arrays.counts, arrays.alpha, arrays.fold_in_l2,
-            arrays.index if mode == "annoy" else None)
+            arrays.index if mode == "annoy" else None, arrays.ease)
         self.blend = Blend.from_manifest(bundle.manifest)
 
     def __len__(self) -> int:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.vectors import top_k
+from engine.vectors import csr_positions, top_k
 
 
 class RatingsView:
     """Film factors (n_films x dim), biases and rating counts of one bundle; every method is read-only."""
 
     def __init__(self, factors: np.ndarray, biases: np.ndarray, counts: np.ndarray, alpha: float, fold_in_l2: float,
-                 index=None):
+                 index=None, ease: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None):
         self.factors = np.asarray(factors, dtype=np.float32)
         self.biases = np.asarray(biases, dtype=np.float32)
         self.counts = np.asarray(counts)
@@ -40,6 +40,7 @@ class RatingsView:
         self._bias_mean = float(self._rated_biases.mean(dtype=np.float64)) if len(self._rated_ids) else 0.0
         self._rated_unit = np.ascontiguousarray(unit[self._rated_ids])
         self.index = index  # Annoy over `unit` of rated films, used when the catalogue is searched approximately
+        self.ease = None if ease is None else EaseView(*ease)
 
     def has_ratings(self, film_id: int) -> bool:
         return bool(self.rated[film_id])
@@ -93,4 +94,26 @@ class RatingsView:
         spread = float(np.sqrt(max(user @ self._covariance @ user, 0.0)))
         if spread > 1e-12:  # biases are 0 unless the taste model learned them; then this slightly understates it
             scores /= spread
+        return scores
+
+
+class EaseView:
+    """EASE weights (who watched what) as CSR over film ids: a person's watched films add up their rows."""
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray):
+        self.indptr = np.asarray(indptr, dtype=np.int64)
+        self.indices = np.asarray(indices, dtype=np.int32)
+        self.weights = np.asarray(weights, dtype=np.float32)
+        self.n_films = len(self.indptr) - 1
+        self.scored = np.diff(self.indptr) > 0  # films EASE knows; the others get the lowest score
+
+    def scores(self, watched: list[int]) -> np.ndarray:
+        """EASE scores of every film for someone who watched `watched` (liked, disliked or so-so alike); films
+        outside EASE get the lowest score, so only evidence lifts a film."""
+        films = np.asarray([f for f in watched if self.scored[f]], dtype=np.int64)
+        scores = np.zeros(self.n_films, dtype=np.float32)
+        if len(films):
+            where = csr_positions(self.indptr, films)
+            scores = np.bincount(self.indices[where], weights=self.weights[where], minlength=self.n_films).astype(np.float32)
+        scores[~self.scored] = scores[self.scored].min() if self.scored.any() else 0.0
         return scores

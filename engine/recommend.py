@@ -9,36 +9,92 @@ from engine.model import LoadedModel
 from engine.similar import NO_RATINGS_MODEL
 from engine.vectors import top_k
 
+STANDARDISE_TOP = 100  # each signal is scaled by the spread of its 100 best films: the top is where picks come from
+CONTENT_FILMS = 300  # the link-content signals read at most this many liked (and disliked) films: the first given,
+# which for the bot are the most recent; beyond that the content of everything someone watched is no taste at all,
+# and EASE and the taste model, which read every rating, carry the picks
 
-def recommend(model: LoadedModel, liked: list[int], disliked: list[int], skip: set[int], k: int, view: str
-              ) -> list[Suggestion]:
-    """Picks for someone who liked `liked` and disliked `disliked` (film ids), none in `skip`; see Engine.recommend."""
+
+def recommend(model: LoadedModel, liked: list[int], disliked: list[int], skip: set[int], k: int, view: str,
+              seen: list[int] = ()) -> list[Suggestion]:
+    """Picks for someone who liked `liked`, disliked `disliked` and watched `seen` without rating (film ids), none
+    in `skip`; see Engine.recommend."""
     vectors = model.film_vectors
-    direction = taste_vector(vectors[liked], vectors[disliked])
     ratings = model.ratings
     if view == "ratings" and ratings is None:
         raise NoRatingsView(NO_RATINGS_MODEL)
     if view == "links" or ratings is None:
+        direction = taste_vector(vectors[liked], vectors[disliked])
         if direction is None:
             return popular(model, k, skip, vectors[disliked])
         ids, scores = model.lifted(direction, k, skip, model.blend.links_popularity_weight, everywhere=True)
         return picks(model, liked, ids, scores, 0.0)
-    user = ratings.fold_in(liked, disliked)
-    taste = ratings.taste_scores(user)
-    if direction is None:
+    if not liked:
+        taste = ratings.taste_scores(ratings.fold_in(liked, disliked))
         return popular(model, k, skip, vectors[disliked], ratings.rated_ids, taste)
-    blend = model.blend
-    weight = 1.0 if view == "ratings" else blend.recommend_ratings_weight
-    # Each view standardised over the catalogue (means and spreads from precomputed covariances: no extra passes).
-    scores = blend.popularity_weight * model.popularity
-    scores[ratings.rated_ids] += weight * taste
-    if weight < 1:
-        link = vectors @ direction
-        link -= float(model.film_mean @ direction)
-        link *= (1 - weight) / spread(model.film_covariance, direction)
-        scores += link
-    ids = top_k(scores, k, skip)
-    return picks(model, liked, ids, scores[ids], weight)
+    parts = signals(model, liked, disliked, seen, view, model.blend)
+    scores = blended(parts, model.blend, model.popularity)
+    if not {"content", "centroid"} & set(parts):  # only ratings evidence: films nobody rated tie at the bottom
+        rated = ratings.rated_ids  # (and thousands of ties make a partition 25x slower): rank the rated films
+        ids = rated[top_k(scores[rated], k, skip, ids=rated)]
+    else:
+        ids = top_k(scores, k, skip)
+    return picks(model, liked, ids, scores[ids], 0.5)
+
+
+def signals(model: LoadedModel, liked: list[int], disliked: list[int], seen: list[int] = (), view: str = "both",
+            blend=None) -> dict[str, np.ndarray]:
+    """What recommend(by both / ratings) adds up, one score per film each, standardised on their best films:
+    `watched` (EASE over every film they rated or saw), `taste` (the folded-in taste model), and with the links
+    view `content` (TF-IDF overlap of links with the liked films), `centroid` (cosine to the liked films' mean
+    vector) and `unlike` (minus the overlap with the disliked films). The trainer reads them all to tune the
+    weights; with a `blend`, a signal it weighs 0 is not computed."""
+    ratings = model.ratings
+    parts: dict[str, np.ndarray] = {}
+
+    def wanted(signal: str) -> bool:
+        return blend is None or blend.weight_of(signal) != 0
+
+    if ratings.ease is not None:  # standardised over the films EASE knows; the others get the lowest score
+        scored = ratings.ease.scored
+        known = standardise_top(ratings.ease.scores([*liked, *disliked, *seen])[scored])
+        watched = np.full(len(model), float(known.min()) if len(known) else 0.0, dtype=np.float32)
+        watched[scored] = known
+        parts["watched"] = watched
+    if wanted("taste"):
+        taste_of_rated = standardise_top(ratings.taste_scores(ratings.fold_in(liked, disliked)))
+        taste = np.full(len(model), float(taste_of_rated.min()) if len(taste_of_rated) else 0.0, dtype=np.float32)
+        taste[ratings.rated_ids] = taste_of_rated  # films nobody rated: no taste evidence, the lowest score
+        parts["taste"] = taste
+    if view == "both":
+        if wanted("content"):
+            parts["content"] = standardise_top(model.content.scores(liked[:CONTENT_FILMS]))
+        if wanted("centroid"):
+            parts["centroid"] = standardise_top(model.film_vectors @ model.film_vectors[liked].mean(axis=0))
+        if disliked and wanted("unlike"):  # films sharing links with the disliked ones sink
+            parts["unlike"] = -standardise_top(model.content.scores(disliked[:CONTENT_FILMS]))
+    return parts
+
+
+def blended(parts: dict[str, np.ndarray], blend, popularity: np.ndarray) -> np.ndarray:
+    """The weighted sum of the signals (EASE's at weight 1, the scale the others are tuned against) plus popularity."""
+    scores = blend.popularity_weight * popularity
+    for name, part in parts.items():
+        scores = scores + blend.weight_of(name) * part
+    return scores
+
+
+def standardise_top(scores: np.ndarray, top: int = STANDARDISE_TOP) -> np.ndarray:
+    """Scores shifted and scaled so that their `top` best have mean 0 and spread 1: signals whose tails differ
+    (EASE is mostly zeros, cosines are not) weigh alike where the picks are made."""
+    scores = np.asarray(scores, dtype=np.float32)
+    if len(scores) <= top:
+        best = scores
+    else:
+        best = np.partition(scores, len(scores) - top)[-top:]
+    spread = float(best.std())
+    scores = scores - float(best.mean())
+    return scores / spread if spread > 1e-12 else scores
 
 
 def picks(model: LoadedModel, liked: list[int], ids: np.ndarray, scores: np.ndarray, rating_weight: float

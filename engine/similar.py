@@ -26,10 +26,16 @@ def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str)
     link_ids = model.bundle.neighbours[film_id]
     rating_ids, _ = ratings.neighbours(film_id, RATINGS_POOL, skip)
     candidates = np.array([i for i in dict.fromkeys([*link_ids.tolist(), *rating_ids.tolist()]) if i not in skip])
+    # The links view's stored score (cosine plus exact link evidence, training/publish/neighbours.py) for its own
+    # neighbours; the plain cosine, never above the last stored score, for films only the ratings view found.
+    stored = dict(zip(link_ids.tolist(), model.bundle.neighbour_scores[film_id].tolist()))
     vectors = model.bundle.film_vectors
-    link_cosine = vectors[candidates] @ vectors[film_id]
+    floor = float(model.bundle.neighbour_scores[film_id][-1])
+    link_score = np.array([stored.get(int(i), np.nan) for i in candidates], dtype=np.float32)
+    cosine = np.minimum(vectors[candidates] @ vectors[film_id], floor)
+    link_score = np.where(np.isnan(link_score), cosine, link_score)
     rating_cosine = ratings.cosine(film_id, candidates)  # 0 for a film nobody rated: no evidence either way
-    scores = (1 - weight) * link_cosine + weight * rating_cosine
+    scores = (1 - weight) * link_score + weight * rating_cosine
     order = np.argsort(-scores, kind="stable")[:k]
     if len(order) < k:
         return similar_by_links(model, film_id, k, skip)
@@ -48,9 +54,11 @@ def similar_by_links(model: LoadedModel, film_id: int, k: int, skip: set[int]) -
     """Reads the exact neighbours stored in the bundle; searches only when `k` plus `skip` go deeper than them."""
     ids, scores = model.bundle.neighbours[film_id], model.bundle.neighbour_scores[film_id]
     kept = [(i, s) for i, s in zip(ids.tolist(), scores.tolist()) if i not in skip]
-    if len(kept) < k:  # deeper than the stored neighbours: search
-        found, found_scores = model.films.nearest(model.bundle.film_vectors[film_id], k, exclude=skip)
-        kept = list(zip(found.tolist(), found_scores.tolist()))
+    if len(kept) < k:  # deeper than the stored neighbours: they lead, then the nearest by cosine below the last
+        floor = float(scores[-1]) if len(scores) else 1.0
+        taken = skip | {i for i, _ in kept}
+        found, found_scores = model.films.nearest(model.bundle.film_vectors[film_id], k, exclude=taken)
+        kept += [(i, min(s, floor)) for i, s in zip(found.tolist(), found_scores.tolist())]
     return [model.suggestion(i, s, model.explainer.why(film_id, i)) for i, s in kept[:k]]
 
 

@@ -1,4 +1,4 @@
-"""The two vector primitives every package shares: top-k by score and rows scaled to unit length.
+"""The vector primitives every package shares: top-k by score, rows scaled to unit length, CSR row positions.
 
 One implementation, so the engine, the trainer, the evaluation and the benches rank ties the same way.
 """
@@ -42,3 +42,13 @@ def normalize_rows(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def csr_positions(indptr: np.ndarray, rows) -> np.ndarray:
+    """Positions in a CSR matrix's indices/data of every entry of `rows`, row after row (one vectorised gather)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(rows) == 0:
+        return np.empty(0, dtype=np.int64)
+    starts = indptr[rows]
+    lengths = indptr[rows + 1] - starts
+    return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)

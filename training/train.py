@@ -20,8 +20,8 @@ from training.data.popularity import popularity, rating_counts
 from training.evaluation.links import evaluate_model, format_metrics
 from training.links.dataset import build_dataset
 from training.links.fit import TrainParams, train_link_model
-from training.publish.bundle import activate_version, publish_bundle, update_manifest
-from training.publish.guard import guard_report, published_metrics
+from training.publish.bundle import activate_version, film_links_of, publish_bundle, stored_neighbours, update_manifest
+from training.publish.guard import guard_report, published_metrics, recommend_metrics
 from training.ratings.predictors import RatingsParams
 from training.ratings.taste import TasteParams
 
@@ -93,7 +93,10 @@ def train_and_publish(
         f"({result.examples_per_second:,.0f} pairs/s)",
         file=out,
     )
-    metrics = evaluate_model(dataset, result.film_vectors, result.link_vectors)
+    aliases = read_redirects(films_path)
+    neighbours = stored_neighbours(dataset, result.film_vectors, aliases)
+    metrics = evaluate_model(dataset, result.film_vectors, result.link_vectors, neighbours[0],
+                             film_links_of(dataset, aliases))
     print(format_metrics(metrics, result.loss_curve), file=out)
     manifest_extra = {
         "input": {
@@ -131,16 +134,19 @@ def train_and_publish(
         manifest_extra,
         n_trees=n_trees,
         keep=keep,
-        aliases=read_redirects(films_path),
+        aliases=aliases,
         ratings=ratings_view,
         activate=False,
+        neighbours=neighbours,
     )
     try:
         if ratings_view is not None and evaluate:
             from training.evaluation.recommendations import evaluate_recommendations
+            from training.evaluation.tuned_baselines import TRAIN_BASELINES
 
-            evaluation = evaluate_recommendations(bundle, ratings_path, max_users=evaluation_users, out=out)
-            metrics = {**metrics, "recommend_ndcg_at_10": evaluation["recommend"]["blend"]["ndcg_at_10"]}
+            evaluation = evaluate_recommendations(bundle, ratings_path, max_users=evaluation_users, out=out,
+                                                  baselines=TRAIN_BASELINES)
+            metrics = {**metrics, **recommend_metrics(evaluation)}
             update_manifest(bundle, {"blend": Blend.from_manifest(evaluation).to_manifest(), "evaluation": evaluation,
                                       "metrics": metrics})
         published = guard_metrics(models_dir) if guard_metrics else published_metrics(models_dir)

@@ -18,8 +18,7 @@ def test_training_measured_the_recommendations(manifest):
     assert evaluation["links"]["ndcg_at_10"] > evaluation["most_popular"]["ndcg_at_10"], evaluation
     assert evaluation["blend"]["ndcg_at_10"] > evaluation["item_knn"]["ndcg_at_10"], evaluation
     assert evaluation["blend"]["ndcg_at_10"] > evaluation["links"]["ndcg_at_10"], evaluation
-    # The target is to beat EASE; measured: 0.3246 vs 0.3243, a tie well inside the noise of 290 users (README).
-    assert evaluation["blend"]["ndcg_at_10"] >= 0.97 * evaluation["ease"]["ndcg_at_10"], evaluation
+    assert evaluation["blend"]["ndcg_at_10"] > evaluation["ease"]["ndcg_at_10"], evaluation  # margins: test_recommendation_margins
     assert manifest["metrics"]["recommend_ndcg_at_10"] == evaluation["blend"]["ndcg_at_10"]
     similar = manifest["evaluation"]["similar"]
     assert similar["both"]["franchise_hit_rate_at_10"] >= 0.95 * similar["links"]["franchise_hit_rate_at_10"]

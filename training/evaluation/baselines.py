@@ -1,12 +1,14 @@
-"""Baseline recommenders to measure ours against: most popular, item-kNN (cosine) and EASE (Steck 2019).
+"""Baseline recommenders to measure ours against: most popular, item-kNN (cosine), EASE (Steck 2019) and RP3beta
+(Paudel et al. 2017), plus the ranking figures and the paired comparison every baseline is reported with.
 
-All learn from a binary user x item matrix of who rated what and score a user's row of it.
+All learn from a binary user x item matrix (who rated what, or who liked what) and score a user's row of it.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from engine.vectors import top_k
+from training.ratings.ease import ease_matrix
 
 
 def interaction_matrix(users: np.ndarray, items: np.ndarray, n_users: int, n_items: int) -> np.ndarray:
@@ -17,10 +19,10 @@ def interaction_matrix(users: np.ndarray, items: np.ndarray, n_users: int, n_ite
 
 
 class Baselines:
-    """The three baselines over one interaction matrix (the Gram matrix is computed once and shared).
+    """The item-item baselines over one interaction matrix (the Gram matrix is computed once and shared).
 
-    Item x item matrices are float32 (counts up to a few thousand are exact) and at most one EASE matrix is kept,
-    so ~10k films cost about 1 GB at the peak.
+    Item x item matrices are float32 (counts up to a few thousand are exact) and at most one item-kNN, EASE or
+    RP3beta matrix is kept beside the Gram matrix (drop() frees it), so ~10k films cost about 1 GB at the peak.
     """
 
     def __init__(self, interactions: np.ndarray):
@@ -29,6 +31,7 @@ class Baselines:
         self.gram = interactions.T @ interactions  # float32
         self._knn: np.ndarray | None = None
         self._ease: tuple[float, np.ndarray] | None = None
+        self._rp3: tuple[float, np.ndarray] | None = None
 
     def popular(self, rows: np.ndarray) -> np.ndarray:
         """The same scores for everyone: how many people rated each item."""
@@ -37,6 +40,7 @@ class Baselines:
     def item_knn(self, rows: np.ndarray) -> np.ndarray:
         """Sum of cosine similarities (columns of the matrix) to the items the user rated."""
         if self._knn is None:
+            self.drop()
             norms = np.maximum(np.sqrt(np.diag(self.gram)), 1e-6)
             similarity = self.gram / norms[:, None]
             similarity /= norms[None, :]
@@ -44,40 +48,31 @@ class Baselines:
             self._knn = similarity
         return rows @ self._knn
 
-    def drop_item_knn(self) -> None:
-        """Free the item-kNN matrix (hundreds of MB) once its figures are taken."""
-        self._knn = None
+    def drop(self) -> None:
+        """Free every cached item x item matrix but the Gram matrix (hundreds of MB each)."""
+        self._knn = self._ease = self._rp3 = None
 
     def ease(self, rows: np.ndarray, l2: float) -> np.ndarray:
         """EASE: item-item weights B = I - P / diag(P) with P = (G + l2 I)^-1, zero diagonal; scores = rows @ B."""
         if self._ease is None or self._ease[0] != l2:
-            self._ease = None
-            weights = _spd_inverse(self.gram, l2)
-            weights /= -np.diag(weights).copy()
-            np.fill_diagonal(weights, 0.0)
-            self._ease = (l2, weights)
+            self.drop()
+            self._ease = (l2, ease_matrix(self.gram, l2))
         return rows @ self._ease[1]
 
+    def rp3beta(self, rows: np.ndarray, alpha: float, beta: float) -> np.ndarray:
+        """RP3beta: a user -> item -> user -> item walk (P_ui^alpha P_iu^alpha), each target divided by popularity^beta.
 
-def _spd_inverse(gram: np.ndarray, l2: float) -> np.ndarray:
-    """(gram + l2 I)^-1 by Cholesky (the matrix is symmetric positive definite): 4x faster than a general inverse."""
-    from scipy.linalg import lapack
-
-    regularised = gram.copy()
-    regularised[np.diag_indices_from(regularised)] += l2
-    factor, info = lapack.spotrf(regularised, lower=False, overwrite_a=True)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"Cholesky factorisation failed (info {info})")
-    inverse, info = lapack.spotri(factor, lower=False, overwrite_c=True)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"inverse from the Cholesky factor failed (info {info})")
-    n, block = len(inverse), 1024
-    for start in range(0, n, block):  # spotri fills the upper triangle only: mirror it, a block at a time (no copies)
-        stop = min(n, start + block)
-        inverse[start:stop, :start] = inverse[:start, start:stop].T
-        corner = inverse[start:stop, start:stop]
-        corner[np.tril_indices(stop - start, -1)] = corner.T[np.tril_indices(stop - start, -1)]
-    return inverse
+        W_ij = deg_i^-alpha (sum_u r_ui r_uj deg_u^-alpha) deg_j^-beta with a zero diagonal; scores = rows @ W. Without
+        a top-k cut (which measured no better here) beta is a column scale, so one matrix per alpha serves every beta.
+        """
+        if self._rp3 is None or self._rp3[0] != alpha:
+            self.drop()
+            user_degree = np.maximum(self.interactions.sum(axis=1), 1.0)
+            walk = self.interactions.T @ (self.interactions * (user_degree ** -alpha)[:, None])  # float32, items x items
+            np.fill_diagonal(walk, 0.0)
+            self._rp3 = (alpha, walk)
+        item_degree = np.maximum(self.counts, 1.0)
+        return ((rows * item_degree ** -alpha) @ self._rp3[1]) * item_degree ** -beta
 
 
 def top_unseen(scores: np.ndarray, seen: np.ndarray, k: int = 10) -> np.ndarray:
@@ -85,6 +80,20 @@ def top_unseen(scores: np.ndarray, seen: np.ndarray, k: int = 10) -> np.ndarray:
     scores = np.array(scores, dtype=np.float64)
     scores[seen] = -np.inf
     return top_k(scores, k)
+
+
+def paired_difference(ours: np.ndarray, theirs: np.ndarray) -> tuple[float, float]:
+    """Mean of theirs - ours over the same users and its standard error: far tighter than comparing two SEs."""
+    differences = np.asarray(theirs, dtype=np.float64) - np.asarray(ours, dtype=np.float64)
+    if len(differences) < 2:
+        return float(differences.mean()) if len(differences) else 0.0, 0.0
+    return float(differences.mean()), float(differences.std(ddof=1) / np.sqrt(len(differences)))
+
+
+def standard_error(values: np.ndarray) -> float:
+    """Standard error of a mean over users (0 for fewer than two)."""
+    values = np.asarray(values, dtype=np.float64)
+    return float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
 
 
 def recall_ndcg(ranked: list[int] | np.ndarray, relevant: set[int], k: int = 10) -> tuple[float, float]:
@@ -96,3 +105,19 @@ def recall_ndcg(ranked: list[int] | np.ndarray, relevant: set[int], k: int = 10)
     dcg = sum(hit / np.log2(position + 2) for position, hit in enumerate(hits))
     ideal = sum(1.0 / np.log2(position + 2) for position in range(min(k, len(relevant))))
     return sum(hits) / min(k, len(relevant)), dcg / ideal
+
+
+class Figures(dict):
+    """A row of figures, JSON-able as it is, that also carries each user's NDCG@10 (`ndcg`) for paired comparisons."""
+
+    def __init__(self, figures: dict, ndcg: np.ndarray):
+        super().__init__(figures)
+        self.ndcg = ndcg
+
+
+def summarise(pairs: list[tuple[float, float]]) -> Figures:
+    """Mean Recall@10 and NDCG@10 over users' (recall, ndcg) pairs, NDCG's standard error, and each user's NDCG."""
+    recall, ndcg = np.mean(pairs, axis=0) if pairs else (0.0, 0.0)
+    per_user = np.array([pair[1] for pair in pairs], dtype=np.float64)
+    return Figures({"recall_at_10": round(float(recall), 4), "ndcg_at_10": round(float(ndcg), 4),
+                    "ndcg_standard_error": round(standard_error(per_user), 4)}, per_user)

@@ -7,6 +7,7 @@ import time
 import numpy as np
 from scipy import sparse
 
+from engine.film_links import FilmLinks
 from engine.vectors import top_k, top_k_rows
 from training.evaluation.franchise import franchise_pairs
 from training.links.dataset import LinkDataset
@@ -95,20 +96,65 @@ def neighbour_examples(film_vectors: np.ndarray, dataset: LinkDataset, titles=EX
     return {dataset.films[i].title: [dataset.films[j].title for j in row] for i, row in zip(found, top)}
 
 
-def evaluate_model(dataset: LinkDataset, film_vectors: np.ndarray, link_vectors: np.ndarray) -> dict:
-    """Link share, franchise hit rate@10 for the model and for exact TF-IDF cosine, and example neighbours."""
+def stored_neighbours_of(neighbours: np.ndarray):
+    """The bundle's stored neighbours (the links view) as a function for `franchise_hit_rate`."""
+    return lambda film_ids, k: neighbours[film_ids, :k]
+
+
+def linked_film_hit_rate(neighbours_of, film_links: FilmLinks, k: int = 10) -> float:
+    """Share of (film, film its article links to) pairs, namesakes left out, with the linked film in the first's top k."""
+    pairs = film_links.pairs
+    if len(pairs) == 0:
+        return float("nan")
+    sources = np.unique(pairs[:, 0])
+    top = neighbours_of(sources, k)
+    row_of = {film: row for row, film in enumerate(sources.tolist())}
+    return float(np.mean([target in set(top[row_of[source]].tolist()) for source, target in pairs.tolist()]))
+
+
+def generic_only_share(neighbours_of, dataset: LinkDataset, film_links: FilmLinks, sample: int = 2000, k: int = 10,
+                       seed: int = 7) -> float:
+    """Share of (film, top-k neighbour) pairs, for sampled films, whose why could name only generic links: no
+    specific link shared and no link between their articles."""
+    from training.publish.neighbours import link_matrices
+
+    _, _, specific = link_matrices(dataset.link_indptr, dataset.link_indices, len(dataset.link_titles))
+    films = np.random.default_rng(seed).choice(dataset.n_films, size=min(sample, dataset.n_films), replace=False)
+    top = neighbours_of(films, k)
+    said = (specific[films] @ specific.T).tocsr()
+    generic = [not said[row, other] and not film_links.linked(int(film), int(other))
+               for row, film in enumerate(films.tolist()) for other in top[row].tolist()]
+    return float(np.mean(generic))
+
+
+def evaluate_model(dataset: LinkDataset, film_vectors: np.ndarray, link_vectors: np.ndarray,
+                   neighbours: np.ndarray | None = None, film_links: FilmLinks | None = None) -> dict:
+    """Link share, franchise hit rate@10 for the model and for exact TF-IDF cosine, and example neighbours; with the
+    stored `neighbours` (the links view) and `film_links`, their franchise and linked-film hit rates and the share
+    of generic-only whys, next to the learned cosine's."""
     started = time.perf_counter()
     pairs = franchise_pairs(dataset.films)
     model_rate = franchise_hit_rate(vector_neighbours(film_vectors), pairs)
     tfidf_rate = franchise_hit_rate(tfidf_neighbours(tfidf_matrix(dataset)), pairs)
-    return {
+    metrics = {
         "link_share": round(link_share(film_vectors, link_vectors, dataset), 4),
         "franchise_pairs": len(pairs),
         "franchise_hit_rate_at_10": round(model_rate, 4),
         "tfidf_franchise_hit_rate_at_10": round(tfidf_rate, 4),
-        "examples": neighbour_examples(film_vectors, dataset),
-        "seconds": round(time.perf_counter() - started, 2),
     }
+    if neighbours is not None and film_links is not None:
+        stored, cosine = stored_neighbours_of(neighbours), vector_neighbours(film_vectors)
+        metrics["links_view"] = {
+            "franchise_hit_rate_at_10": round(franchise_hit_rate(stored, pairs), 4),
+            "linked_film_pairs": len(film_links.pairs),
+            "linked_film_hit_rate_at_10": round(linked_film_hit_rate(stored, film_links), 4),
+            "cosine_linked_film_hit_rate_at_10": round(linked_film_hit_rate(cosine, film_links), 4),
+            "generic_only_why_share": round(generic_only_share(stored, dataset, film_links), 4),
+            "cosine_generic_only_why_share": round(generic_only_share(cosine, dataset, film_links), 4),
+        }
+    metrics["examples"] = neighbour_examples(film_vectors, dataset)
+    metrics["seconds"] = round(time.perf_counter() - started, 2)
+    return metrics
 
 
 def format_metrics(metrics: dict, loss_curve: list[float]) -> str:
@@ -123,6 +169,14 @@ def format_metrics(metrics: dict, loss_curve: list[float]) -> str:
             f"franchise hit rate@10 over {metrics['franchise_pairs']} sequel pairs: model {metrics['franchise_hit_rate_at_10']:.3f}"
             f" {verdict} exact TF-IDF cosine {metrics['tfidf_franchise_hit_rate_at_10']:.3f}"
         )
+    view = metrics.get("links_view")
+    if view:
+        lines.append(
+            f"links view (cosine + exact link overlap + links between articles): franchise hit rate@10 "
+            f"{view['franchise_hit_rate_at_10']:.3f}; linked films in the top 10 {view['linked_film_hit_rate_at_10']:.3f} "
+            f"of {view['linked_film_pairs']:,} pairs (cosine alone {view['cosine_linked_film_hit_rate_at_10']:.3f}); "
+            f"whys with only generic links {view['generic_only_why_share']:.1%} (cosine alone "
+            f"{view['cosine_generic_only_why_share']:.1%})")
     for title, neighbours in metrics["examples"].items():
         lines.append(f"  {title}: " + " · ".join(neighbours))
     return "\n".join(lines)

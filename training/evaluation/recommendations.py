@@ -4,7 +4,8 @@ Each user with at least 10 ratings >= 4 becomes a Slack user: a random 20% of th
 👍, ratings <= 2 are 👎, ratings in between are films they have seen (excluded from picks). A ratings model is
 trained without the hidden ratings and placed in a copy of the bundle; `Engine.recommend` then picks 10 films for
 each user, scored by Recall@10 and NDCG@10 against the hidden likes. Half of the users tune the blend weights and
-EASE's penalty; the other half give the reported figures, for our views and for the baselines alike.
+every baseline's hyperparameters; the other half give the reported figures, for our views and for the baselines alike,
+each baseline with its paired difference from our blend over the same users.
 """
 from __future__ import annotations
 
@@ -23,19 +24,19 @@ from engine import Blend, Engine
 from engine.bundle import CURRENT, MANIFEST
 from training.data.movielens import SPLIT_SEED, MovieLensRatings, SimulatedUser, read_ratings, simulate_users
 from training.data.popularity import popularity_from_counts
-from training.evaluation.baselines import Baselines, interaction_matrix, recall_ndcg, top_unseen
+from training.evaluation.baselines import Figures, paired_difference, recall_ndcg, summarise
 from training.evaluation.franchise import franchise_pairs
+from training.evaluation.tune_blend import gather, tune_recommend
+from training.evaluation.tuned_baselines import BASELINE_NAMES, available, score_baselines
 from training.publish.bundle import write_ratings_view
 from training.publish.writer import BundleWriter
+from training.ratings.ease import fit_ease
 from training.ratings.export import align, impute_unrated
 from training.ratings.taste import TasteParams, fit_taste
 
 K = 10
-RECOMMEND_WEIGHTS = (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0)
-POPULARITY_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
 LINKS_POPULARITY_WEIGHTS = (0.15, 0.5, 1.0, 2.0, 4.0)
 SIMILAR_WEIGHTS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-EASE_PENALTIES = (30.0, 100.0, 300.0)  # 1,000 measured worse on every run
 FRANCHISE_KEEP = 0.95  # similar(): the blend must keep this share of the link view's franchise hit rate
 
 
@@ -58,7 +59,7 @@ def derive_bundle(source: Path, target: Path, export, popularity: np.ndarray) ->
     manifest = json.loads((source / MANIFEST).read_text())
     writer = BundleWriter(target)
     for name, entry in manifest["files"].items():
-        if name != "popularity.npy" and not name.startswith("rating"):
+        if name != "popularity.npy" and not name.startswith(("rating", "ease_")):  # the split's own ratings views
             writer.link(name, source / name, entry)
     writer.array("popularity.npy", popularity.astype(np.float32))
     neighbours = np.load(source / "film_neighbours.npy", mmap_mode="r")
@@ -70,16 +71,12 @@ def derive_bundle(source: Path, target: Path, export, popularity: np.ndarray) ->
     return target
 
 
-def _summarise(pairs: list[tuple[float, float]]) -> dict:
-    recall, ndcg = np.mean(pairs, axis=0) if pairs else (0.0, 0.0)
-    return {"recall_at_10": round(float(recall), 4), "ndcg_at_10": round(float(ndcg), 4)}
-
-
 def evaluate_recommendations(
     bundle_dir: Path, ratings_path: Path, params: TasteParams | None = None, max_users: int | None = None,
-    out=sys.stderr,
+    out=sys.stderr, baselines: tuple[str, ...] = tuple(BASELINE_NAMES),
 ) -> dict:
-    """Every figure of the recommendation evaluation, and the blend weights it tuned, as a dict for the manifest."""
+    """Every figure of the recommendation evaluation, and the blend weights it tuned, as a dict for the manifest.
+    `baselines`: which baselines to tune and score (`train` measures TRAIN_BASELINES, `evaluate` all of them)."""
     started = time.perf_counter()
     bundle_dir = Path(bundle_dir)
     manifest = json.loads((bundle_dir / MANIFEST).read_text())
@@ -102,6 +99,7 @@ def evaluate_recommendations(
     movielens_ids = catalogue["movielens_ids"]
     export = align(fit.item_factors, fit.item_biases, train, movielens_ids,
                    {"alpha": params.alpha, "fold_in_l2": params.fold_in_l2})
+    export.ease = fit_ease(train, movielens_ids)
     indptr = np.load(bundle_dir / "film_links_indptr.npy")
     rating_counts = np.zeros(len(movielens_ids))
     np.add.at(rating_counts, film_of_item[train.items], 1)
@@ -111,7 +109,8 @@ def evaluate_recommendations(
     try:
         engine = Engine.load(derive_bundle(bundle_dir, scratch / "eval", export, popularity).parent)
         pairs = franchise_pairs([SimpleNamespace(title=t, year=y) for t, y in zip(catalogue["titles"], catalogue["years"])])
-        figures = _score_everything(engine, train, film_of_item, tune_users, test_users, pairs, out)
+        figures = _score_everything(engine, train, film_of_item, tune_users, test_users, pairs, out,
+                                    available(baselines, out))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     figures.update({
@@ -123,7 +122,7 @@ def evaluate_recommendations(
     return figures
 
 
-def _engine_figures(engine, users: list[SimulatedUser], film_of_item: np.ndarray, by: str, similar: bool = False) -> dict:
+def _engine_figures(engine, users: list[SimulatedUser], film_of_item: np.ndarray, by: str, similar: bool = False) -> Figures:
     pairs, seconds = [], []
     for user in users:
         likes, dislikes = film_of_item[user.likes].tolist(), film_of_item[user.dislikes].tolist()
@@ -134,19 +133,12 @@ def _engine_figures(engine, users: list[SimulatedUser], film_of_item: np.ndarray
             seed = likes[user.user % len(likes)]
             picks = engine.similar(seed, K, exclude=likes + dislikes + seen, by=by)
         else:
-            picks = engine.recommend(likes, dislikes, K, exclude=seen, by=by)
+            picks = engine.recommend(likes, dislikes, K, by=by, seen=seen)
         seconds.append(time.perf_counter() - started)
         pairs.append(recall_ndcg([p.id for p in picks], relevant))
-    return {**_summarise(pairs), "p99_ms": round(float(np.percentile(seconds, 99)) * 1000, 2)}
-
-
-def _baseline_figures(scores_for, users: list[SimulatedUser], rows: np.ndarray, film_of_item: np.ndarray) -> dict:
-    scores = scores_for(rows)
-    pairs = []
-    for user, row, user_scores in zip(users, rows, scores):
-        ranked = top_unseen(user_scores, row > 0, K)
-        pairs.append(recall_ndcg(film_of_item[ranked].tolist(), set(film_of_item[user.hidden].tolist())))
-    return _summarise(pairs)
+    figures = summarise(pairs)
+    figures["p99_ms"] = round(float(np.percentile(seconds, 99)) * 1000, 2)
+    return figures
 
 
 def _franchise_rate(engine, pairs: list[tuple[int, int]], by: str) -> float:
@@ -156,20 +148,15 @@ def _franchise_rate(engine, pairs: list[tuple[int, int]], by: str) -> float:
     return round(sum(follow in top[first] for first, follow in pairs) / max(len(pairs), 1), 4)
 
 
-def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users, test_users, pairs, out) -> dict:
+def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users, test_users, pairs, out,
+                      baseline_names: tuple[str, ...]) -> dict:
     def tuned(grid, figure_of):
         results = {value: figure_of(value) for value in grid}
         best = max(grid, key=lambda value: (results[value]["ndcg_at_10"], -grid.index(value)))
         return best, results
 
-    # recommend: the weight of the ratings view and of popularity, on the tuning users
-    grid = [(w, p) for w in RECOMMEND_WEIGHTS for p in POPULARITY_WEIGHTS]
-
-    def recommend_with(pair):
-        engine.set_blend(Blend(recommend_ratings_weight=pair[0], popularity_weight=pair[1]))
-        return _engine_figures(engine, tune_users, film_of_item, "both")
-
-    (weight, prior), recommend_grid = tuned(grid, recommend_with)
+    # recommend: the weights of its signals and of popularity, on the tuning users (training/evaluation/tune_blend.py)
+    weights, recommend_grid = tune_recommend(gather(engine.model, tune_users, film_of_item))
 
     def links_with(value):
         engine.set_blend(Blend(links_popularity_weight=value))
@@ -190,34 +177,36 @@ def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users,
     similar_grid = {value: similar_with(value) for value in SIMILAR_WEIGHTS}
     allowed = [v for v in SIMILAR_WEIGHTS if similar_grid[v]["franchise_hit_rate_at_10"] >= FRANCHISE_KEEP * links_franchise]
     similar_weight = max(allowed or [0.0], key=lambda v: (similar_grid[v]["ndcg_at_10"], -v))
-    blend = Blend(similar_ratings_weight=similar_weight, recommend_ratings_weight=weight, popularity_weight=prior,
-                  links_popularity_weight=links_prior)
+    blend = Blend(similar_ratings_weight=similar_weight, links_popularity_weight=links_prior, **weights)
     engine.set_blend(blend)
-    print(f"tuned on {len(tune_users)} users: recommend weight {weight}, popularity {prior}, links-view popularity "
-          f"{links_prior}, similar weight {similar_weight}", file=out)
+    print(f"tuned on {len(tune_users)} users: recommend = EASE + taste x {blend.taste_weight} + link content x "
+          f"{blend.content_weight} + centroid x {blend.centroid_weight} - disliked content x "
+          f"{blend.dislike_weight} + popularity x {blend.popularity_weight}; "
+          f"links-view popularity {links_prior}, similar weight {similar_weight}", file=out)
 
-    interactions = interaction_matrix(train.users, train.items, train.n_users, train.n_items)
-    baselines = Baselines(interactions)
-    tune_rows = interactions[[u.user for u in tune_users]]
-    test_rows = interactions[[u.user for u in test_users]]
-    item_knn = _baseline_figures(baselines.item_knn, test_users, test_rows, film_of_item)
-    baselines.drop_item_knn()  # one item x item matrix at a time keeps the peak memory down
-    penalty, ease_grid = tuned(list(EASE_PENALTIES), lambda l2: _baseline_figures(
-        lambda rows: baselines.ease(rows, l2), tune_users, tune_rows, film_of_item))
-
+    baselines, baseline_params, baseline_grids = score_baselines(
+        train, film_of_item, tune_users, test_users, engine.model.bundle.link_indptr, engine.model.bundle.link_indices,
+        baseline_names)
     recommend = {
         "blend": _engine_figures(engine, test_users, film_of_item, "both"),
         "links": _engine_figures(engine, test_users, film_of_item, "links"),
         "ratings": _engine_figures(engine, test_users, film_of_item, "ratings"),
-        "most_popular": _baseline_figures(baselines.popular, test_users, test_rows, film_of_item),
-        "item_knn": item_knn,
-        "ease": _baseline_figures(lambda rows: baselines.ease(rows, penalty), test_users, test_rows, film_of_item),
+        **baselines,
     }
+    for name in baselines:  # paired over the same test users: baseline - blend, and that difference's SE
+        difference, paired_se = paired_difference(recommend["blend"].ndcg, recommend[name].ndcg)
+        recommend[name]["vs_blend"] = {"difference": round(difference, 4), "paired_standard_error": round(paired_se, 4)}
     similar = {by: {**_engine_figures(engine, test_users, film_of_item, by, similar=True),
                     "franchise_hit_rate_at_10": _franchise_rate(engine, rated_pairs, by)}
                for by in ("both", "links", "ratings")}
     for name, figure in recommend.items():
-        print(f"  recommend {name:>12}: Recall@10 {figure['recall_at_10']:.4f}  NDCG@10 {figure['ndcg_at_10']:.4f}", file=out)
+        line = (f"  recommend {name:>13}: Recall@10 {figure['recall_at_10']:.4f}  NDCG@10 {figure['ndcg_at_10']:.4f}"
+                f" ± {figure['ndcg_standard_error']:.4f}")
+        if name in baselines:
+            versus = figure["vs_blend"]
+            line += (f"  vs blend {versus['difference']:+.4f} ± {versus['paired_standard_error']:.4f} (paired)"
+                     f"  {figure['seconds']:.0f}s  {BASELINE_NAMES.get(name, name)} {baseline_params.get(name, '')}")
+        print(line, file=out)
     for name, figure in similar.items():
         print(f"  similar   {name:>12}: Recall@10 {figure['recall_at_10']:.4f}  NDCG@10 {figure['ndcg_at_10']:.4f}  "
               f"franchise hit rate@10 {figure['franchise_hit_rate_at_10']:.3f} ({len(rated_pairs)} sequel pairs)", file=out)
@@ -225,13 +214,13 @@ def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users,
         "recommend": recommend,
         "similar": similar,
         "blend": asdict(blend),
-        "ease_penalty": penalty,
+        "ease_penalty": baseline_params["ease"]["l2"],
         "franchise_pairs_with_ratings": len(rated_pairs),
         "tuning": {
-            "recommend": [{"recommend_ratings_weight": w, "popularity_weight": p, **recommend_grid[(w, p)]}
-                          for w, p in grid],
+            "recommend": recommend_grid,
             "links": [{"links_popularity_weight": v, **links_grid[v]} for v in LINKS_POPULARITY_WEIGHTS],
             "similar": [{"similar_ratings_weight": v, **similar_grid[v]} for v in SIMILAR_WEIGHTS],
-            "ease": [{"l2": l2, **ease_grid[l2]} for l2 in EASE_PENALTIES],
+            **baseline_grids,  # "ease" (l2, as before), "ease_likes", "rp3beta", "als", "lightfm_links", "ease_links"
+            "baselines": baseline_params,  # each tuned baseline's chosen hyperparameters
         },
     }

@@ -11,27 +11,30 @@ from pathlib import Path
 import numpy as np
 
 from engine.bundle import FORMAT, MANIFEST, NEIGHBOURS, current_version, published_versions, write_current
-from engine.vectors import top_k_rows
+from engine.film_links import FilmLinks
 from training.links.dataset import LinkDataset
+from training.publish.neighbours import link_neighbours
 from training.publish.writer import BundleWriter, write_json_atomically
 from training.ratings.export import RatingsExport, impute_unrated
 
 RATINGS_TREES = 50  # Annoy trees over the ratings view's factors
 
 
-def exact_neighbours(vectors: np.ndarray, k: int = NEIGHBOURS, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's k nearest other rows by cosine (vectors are normalised), best first; blocked to bound memory."""
-    k = min(k, len(vectors) - 1)
-    ids = np.empty((len(vectors), k), dtype=np.int32)
-    scores = np.empty((len(vectors), k), dtype=np.float32)
-    for start in range(0, len(vectors), block):
-        sims = vectors[start : start + block] @ vectors.T
-        rows = np.arange(len(sims))
-        sims[rows, rows + start] = -np.inf
-        top = top_k_rows(sims, k)
-        ids[start : start + block] = top
-        scores[start : start + block] = np.take_along_axis(sims, top, axis=1)
-    return ids, scores
+def film_links_of(dataset: LinkDataset, aliases: list[tuple[str, str]] = ()) -> FilmLinks:
+    """Which films' articles link to which (titles and redirects both name a film), as the engine will read them."""
+    titles = [film.title for film in dataset.films]
+    id_of_key = {title: i for i, title in enumerate(titles)}
+    for alias, target in aliases:
+        if target in id_of_key:
+            id_of_key.setdefault(alias, id_of_key[target])
+    return FilmLinks(dataset.link_titles, dataset.link_indptr, dataset.link_indices, titles, id_of_key)
+
+
+def stored_neighbours(dataset: LinkDataset, film_vectors: np.ndarray, aliases: list[tuple[str, str]] = (),
+                      k: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
+    """The links view's nearest films of every film (publish/neighbours.py), as the bundle stores them."""
+    return link_neighbours(film_vectors.astype(np.float32), dataset.link_indptr, dataset.link_indices,
+                           len(dataset.link_titles), film_links_of(dataset, aliases), k)
 
 
 def write_ratings_view(writer: BundleWriter, export: RatingsExport, n_trees: int = RATINGS_TREES) -> dict:
@@ -41,8 +44,15 @@ def write_ratings_view(writer: BundleWriter, export: RatingsExport, n_trees: int
     writer.array("rating_biases.npy", export.biases.astype(np.float32))
     writer.array("rating_counts.npy", export.counts.astype(np.int32))
     writer.annoy("ratings.ann", export.factors, n_trees, ids=np.flatnonzero(export.counts > 0))
+    ease = {}
+    if export.ease is not None:
+        writer.array("ease_indptr.npy", export.ease.indptr.astype(np.int64))
+        writer.array("ease_indices.npy", export.ease.indices.astype(np.int32))
+        writer.array("ease_weights.npy", export.ease.weights.astype(np.float32))
+        ease = {"ease": export.ease.info}
     return {
         **export.info,
+        **ease,
         "dim": int(export.factors.shape[1]),
         "films_with_ratings": int((export.counts > 0).sum()),
         "films_estimated": int(((export.counts == 0) & (np.abs(export.factors).sum(axis=1) > 0)).sum()),
@@ -77,11 +87,13 @@ def publish_bundle(
     aliases: list[tuple[str, str]] = (),
     ratings: RatingsExport | None = None,
     activate: bool = True,
+    neighbours: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Path:
     """Write every file of a bundle, then publish it as CURRENT. Returns the new bundle's directory.
 
     `ratings` adds the ratings view (films MovieLens never rated get factors from their link neighbours).
     `activate=False` leaves CURRENT alone, for a caller that evaluates the bundle first, then `activate_version`.
+    `neighbours`: the links view's stored neighbours (ids, scores) when the caller computed them already.
     """
     if film_vectors.shape[0] != dataset.n_films or link_vectors.shape[0] != dataset.n_model_links:
         raise ValueError(
@@ -101,7 +113,7 @@ def publish_bundle(
         writer.array("film_links_indptr.npy", dataset.link_indptr.astype(np.int64))
         writer.array("film_links_indices.npy", dataset.link_indices.astype(np.int32))
         writer.array("popularity.npy", popularity.astype(np.float32))
-        neighbours, neighbour_scores = exact_neighbours(film_vectors.astype(np.float32))
+        neighbours, neighbour_scores = neighbours or stored_neighbours(dataset, film_vectors, aliases)
         writer.array("film_neighbours.npy", neighbours)
         writer.array("film_neighbour_scores.npy", neighbour_scores)
         if ratings is not None:

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 
 from training.data.movielens import MovieLensRatings, split
+from training.ratings.ease import fit_ease
 from training.ratings.export import RatingsExport, align
 from training.ratings.predictors import KINDS, RatingsParams, fit_ratings, rmse
 from training.ratings.taste import TasteParams, fit_taste
@@ -73,4 +74,8 @@ def train_ratings(ratings: MovieLensRatings, movielens_ids: list[int | None], pa
         "items": ratings.n_items,
         **summary,
     }
-    return align(fit.item_factors, fit.item_biases, ratings, movielens_ids, info)
+    export = align(fit.item_factors, fit.item_biases, ratings, movielens_ids, info)
+    export.ease = fit_ease(ratings, movielens_ids)
+    print(f"EASE over every rated film: {export.ease.info['films']:,} films, {export.ease.info['keep']} weights kept a film",
+          file=out)
+    return export

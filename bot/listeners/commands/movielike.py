@@ -132,6 +132,6 @@ async def _about(services: Services, respond: AsyncRespond, text: str) -> None:
 async def _recs(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
     ratings = await services.ratings(team, user)
     seen = await services.store.seen(team, user)
-    picks = await services.run(services.recommend, ratings, blocks.SUGGESTIONS_PER_PAGE, seen)
+    picks = await services.run(services.recommend, ratings, blocks.SUGGESTIONS_PER_PAGE, (), seen)
     heading = "Picks for you" if len(ratings) else "Well-known films — rate some with 👍 / 👎 and these get personal"
     await respond(**blocks.list_message(f"*{heading}*", picks))

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from engine import Blend, Engine
 from tests.conftest import run_cli
 from tests.models_copy import copy_current
 
@@ -13,13 +16,21 @@ def test_evaluate_command_prints_and_stores_figures(models_dir, small_data, tmp_
                      "--max-users", "20", "--json", timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(result.stdout)
-    assert set(figures["recommend"]) == {"blend", "links", "ratings", "most_popular", "item_knn", "ease"}
+    baselines = {"most_popular", "item_knn", "ease", "ease_likes", "rp3beta", "als", "lightfm_links", "ease_links"}
+    assert set(figures["recommend"]) == {"blend", "links", "ratings"} | baselines
     assert figures["users"]["tune"] + figures["users"]["test"] == 20
     assert all(0 <= f["ndcg_at_10"] <= 1 for f in figures["recommend"].values())
+    for name in baselines:  # each baseline next to our blend over the same users
+        versus = figures["recommend"][name]["vs_blend"]
+        assert versus["paired_standard_error"] >= 0
+        assert versus["difference"] == pytest.approx(
+            figures["recommend"][name]["ndcg_at_10"] - figures["recommend"]["blend"]["ndcg_at_10"], abs=2e-4)
+    for baseline in ("ease", "rp3beta", "als", "lightfm_links", "ease_links"):
+        assert figures["tuning"]["baselines"][baseline]  # tuned on the tuning half, and what was chosen is stored
+    assert "paired" in result.stderr and "EASE + link-content" in result.stderr
     stored = json.loads((tmp_path / version / "manifest.json").read_text())
     assert stored["evaluation"] == figures
-    from engine import Engine
-
+    assert Blend.from_manifest(stored) == Blend.from_manifest(figures)  # the weights it tuned are the ones served
     assert Engine.load(tmp_path).version == version  # the manifest rewrite left a loadable bundle
 
 

@@ -81,12 +81,16 @@ def test_failed_publish_leaves_current_alone(tmp_path, tiny):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-def test_stored_neighbours_are_the_exact_ones():
-    from training.publish.bundle import exact_neighbours
+def test_stored_neighbours_without_link_evidence_are_the_exact_cosine_ones(monkeypatch):
+    from engine.film_links import FilmLinks
+    from training.publish import neighbours as scoring
 
+    monkeypatch.setattr(scoring, "BLOCK", 64)  # several blocks, one partial
     rng = np.random.default_rng(1)
     vectors = normalize_rows(rng.normal(size=(300, 6)))
-    ids, scores = exact_neighbours(vectors, k=7, block=64)
+    indptr, indices = np.arange(301, dtype=np.int64), np.zeros(300, dtype=np.int32)  # every film links to one page
+    no_kin = FilmLinks(["Page"], indptr, indices, [f"Film {i}" for i in range(300)], {})
+    ids, scores = scoring.link_neighbours(vectors, indptr, indices, 1, no_kin, k=7, weights=(0.0, 0.0, 0.0))
     brute = vectors @ vectors.T
     np.fill_diagonal(brute, -np.inf)
     expected = np.argsort(-brute, axis=1)[:, :7]

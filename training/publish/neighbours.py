@@ -1,0 +1,97 @@
+"""Each film's nearest films for the links view, stored in the bundle: the learned cosine, plus exact evidence.
+
+score(a, b) = cosine of their vectors
+            + TFIDF_WEIGHT x exact TF-IDF cosine of their links (a rare shared page counts fully: the learned vectors
+              smooth it away)
+            + KIN_WEIGHT when one film's article links to the other's (sequels, remakes, "based on"; namesakes not)
+            - GENERIC_PENALTY when they share no link but generic ones (countries, languages, decades: the why would
+              say nothing), unless their articles link.
+Weights measured on the shared films (README, "films like this"): franchise hit rate@10 0.617 -> 0.686, linked films
+in the top 10 0.26 -> 0.99, neighbours of the best-known films sharing only generic links 9.1% -> 1.8%.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from engine.content import LinkContent
+from engine.explain import generic_links
+from engine.film_links import FilmLinks
+from engine.vectors import top_k_rows
+
+TFIDF_WEIGHT = 1.0
+KIN_WEIGHT = 2.0
+GENERIC_PENALTY = 0.2
+BLOCK = 512  # query films scored at once: BLOCK x films float32 matrices (77 MB at 37.5k films, 350 MB at 170k)
+CANDIDATES = 300  # of each film, the best films by the rest of the score that the generic links' share re-ranks
+
+
+def link_matrices(link_indptr: np.ndarray, link_indices: np.ndarray, n_links: int
+                  ) -> tuple[sparse.csr_matrix, np.ndarray, sparse.csr_matrix]:
+    """The TF-IDF rows of unit length (over every link, rare ones included) split by link: (the specific links'
+    columns, sparse; the generic links' columns, dense: few links, most films), and the binary film x specific-link
+    matrix."""
+    content = LinkContent(link_indptr, link_indices, n_links)
+    n_films = len(link_indptr) - 1
+    tfidf = sparse.csr_matrix((content.data, content.indices, content.indptr), shape=(n_films, n_links))
+    generic = generic_links(np.bincount(link_indices, minlength=n_links), n_films)
+    specific_columns, generic_columns = np.flatnonzero(~generic), np.flatnonzero(generic)
+    binary = sparse.csr_matrix((np.ones(len(link_indices), dtype=np.float32), link_indices, link_indptr),
+                               shape=(n_films, n_links))
+    return (tfidf[:, specific_columns].tocsr(), tfidf[:, generic_columns].toarray(),
+            binary[:, specific_columns].tocsr())
+
+
+def kin_matrix(film_links: FilmLinks, n_films: int) -> sparse.csr_matrix:
+    """Symmetric film x film matrix: 1 where either article links to the other."""
+    pairs = film_links.pairs
+    if len(pairs) == 0:
+        return sparse.csr_matrix((n_films, n_films), dtype=np.float32)
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    kin = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n_films, n_films))
+    kin.data[:] = 1.0  # a pair linked both ways counts once
+    return kin
+
+
+def link_neighbours(vectors: np.ndarray, link_indptr: np.ndarray, link_indices: np.ndarray, n_links: int,
+                    film_links: FilmLinks, k: int, weights: tuple[float, float, float] | None = None,
+                    films: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The k best other films of each film (or of `films`) by the score above, best first: (ids, scores).
+
+    Every film is scored by cosine, specific-link TF-IDF and kinship (sparse products); the generic links' share
+    of the TF-IDF (a few hundred links most films have: a dense product over every film would cost minutes at
+    170k films) and the penalty (which only lowers scores) are applied to the CANDIDATES best films of each, where
+    the top k comes from.
+    """
+    tfidf_weight, kin_weight, penalty = weights or (TFIDF_WEIGHT, KIN_WEIGHT, GENERIC_PENALTY)
+    n_films = len(vectors)
+    queries = np.arange(n_films) if films is None else np.asarray(films)
+    k = min(k, n_films - 1)
+    wide = min(max(CANDIDATES, k), n_films - 1)
+    specific_tfidf, generic_tfidf, _ = link_matrices(link_indptr, link_indices, n_links)
+    specific_tfidf_t = specific_tfidf.T.tocsr()
+    kin = kin_matrix(film_links, n_films)
+    ids = np.empty((len(queries), k), dtype=np.int32)
+    scores = np.empty((len(queries), k), dtype=np.float32)
+    for start in range(0, len(queries), BLOCK):
+        block = queries[start:start + BLOCK]
+        rows = np.arange(len(block))
+        score = vectors[block] @ vectors.T
+        evidence = np.zeros(score.shape, dtype=bool)  # shares a specific link, or their articles link
+        shared = (specific_tfidf[block] @ specific_tfidf_t).tocoo()  # its pattern: the pairs sharing specific links
+        score[shared.row, shared.col] += tfidf_weight * shared.data
+        evidence[shared.row, shared.col] = True
+        related = kin[block].tocoo()
+        score[related.row, related.col] += kin_weight
+        evidence[related.row, related.col] = True
+        score[rows, block] = -np.inf
+        candidates = top_k_rows(score, wide)
+        chosen = np.take_along_axis(score, candidates, axis=1)
+        if tfidf_weight and generic_tfidf.shape[1]:
+            chosen += tfidf_weight * np.einsum("rg,rcg->rc", generic_tfidf[block], generic_tfidf[candidates])
+        chosen -= penalty * ~np.take_along_axis(evidence, candidates, axis=1)
+        order = np.argsort(-chosen, axis=1, kind="stable")[:, :k]
+        ids[start:start + len(block)] = np.take_along_axis(candidates, order, axis=1)
+        scores[start:start + len(block)] = np.take_along_axis(chosen, order, axis=1)
+    return ids, scores
