@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 VIEWS = ("both", "links", "ratings")  # which model similar()/recommend() use: the blend, or one view alone
 LINKS_POPULARITY_PRIOR = 0.15  # recommend(by=links) without a tuned value: how much being well known lifts a cosine
-# Manifests written before the fields were named for what they are used these keys.
+# Manifests written before the fields were named for what they are used these keys. Weights of the earlier two-view
+# recommend() (recommend_ratings_weight, popularity_weight) tuned another formula: they are not read.
 _OLD_KEYS = {"similar": "similar_ratings_weight", "links_popularity": "links_popularity_weight"}
 
 
@@ -16,8 +17,8 @@ class Blend:
     similar():   score = (1 - similar_ratings_weight) x link score + similar_ratings_weight x ratings cosine.
     recommend(): score = watched (EASE) + taste_weight x taste + content_weight x link content + centroid_weight x
                  cosine to the liked films' mean - dislike_weight x link content of the disliked films, each
-                 standardised on its best films (engine/recommend.py), plus popularity_weight x popularity (in
-                 [0, 1]). by="ratings" leaves the link signals out.
+                 standardised on its best films (engine/recommend.py), + recommend_popularity_weight x popularity
+                 (in [0, 1]). by="ratings" leaves the link signals out.
     recommend(by="links"): cosine + links_popularity_weight x popularity.
     Defaults: the weights tuned on the shared data (README, Recommendation evaluation).
     """
@@ -27,7 +28,7 @@ class Blend:
     content_weight: float = 0.5
     centroid_weight: float = 0.5
     dislike_weight: float = 0.0
-    popularity_weight: float = 0.0
+    recommend_popularity_weight: float = 0.0
     links_popularity_weight: float = LINKS_POPULARITY_PRIOR
 
     def weight_of(self, signal: str) -> float:
@@ -36,8 +37,9 @@ class Blend:
                 "centroid": self.centroid_weight, "unlike": self.dislike_weight}[signal]
 
     def to_manifest(self) -> dict:
-        """The manifest's `blend` section: these names, and the old ones too, so a bot not yet upgraded that loads a
-        model this trainer published keeps its tuned weights instead of falling back to the defaults."""
+        """The manifest's `blend` section: these names, and the old names of the weights that kept their meaning, so
+        a bot not yet upgraded that loads a model this trainer published keeps its similar() and links-view weights
+        (its two-view recommend() finds none of its own weights and uses its defaults)."""
         fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
         return {**fields, **{old: fields[new] for old, new in _OLD_KEYS.items()}}
 

@@ -10,8 +10,9 @@ models/
   <version>/film_links_indptr.npy, film_links_indices.npy   CSR: the links of each film (for explanations)
   <version>/popularity.npy   how well known each film is, in [0, 1]
   <version>/aliases.json  [[other name, film id], ...]: Wikipedia redirects to films, for title resolution
-  <version>/film_neighbours.npy, film_neighbour_scores.npy   each film's 100 nearest films by exact cosine, best
-                          first (int32 ids, float32 cosines), computed when publishing
+  <version>/film_neighbours.npy, film_neighbour_scores.npy   each film's 100 nearest films in the links view, best
+                          first (int32 ids, float32 scores: cosine + exact link evidence, training/publish/neighbours.py),
+                          computed when publishing
   <version>/rating_factors.npy, rating_biases.npy, rating_counts.npy   the taste model's film factors (float32,
                           n_films x manifest ratings.dim), biases and MovieLens rating counts; films with no ratings
                           carry factors estimated from their link neighbours (count 0). Optional: absent without ratings

@@ -218,9 +218,10 @@ class Engine:
 
         A `Film` is found by its stable key in the model serving now (ids are only valid within one model).
 
-        `by="links"`: cosine in the link model (the exact neighbours stored in the bundle). `by="ratings"`: cosine
-        of the ratings model's factors (liked by the same people); NoRatingsView for a film MovieLens never rated.
-        `by="both"` (default): the two cosines blended by the tuned weight (0 as the ratings cosine of a film nobody
+        `by="links"`: the neighbours stored in the bundle, scored by the link model's cosine plus exact link evidence
+        (shared rare links, one article linking to the other; training/publish/neighbours.py). `by="ratings"`:
+        cosine of the ratings model's factors (liked by the same people); NoRatingsView for a film MovieLens never
+        rated. `by="both"` (default): the two blended by the tuned weight (0 as the ratings cosine of a film nobody
         rated); links alone when the film itself has no ratings.
         """
         model = self._model

@@ -2,7 +2,9 @@
 
 A film's links are page titles; a link whose title is a film of the catalogue (its article title or a redirect to it)
 points at that film. Namesakes are not kin: "Hold Your Man (1929 film)" linking to "Hold Your Man" (a 1933 film)
-is a hatnote, not a sequel, so a link between two films with the same title once "(… film)" is dropped is ignored.
+is a hatnote ("not to be confused with"), so a link between a disambiguated title and the bare title it shares is
+ignored. Two disambiguated titles ("Halloween (2018 film)" -> "Halloween (1978 film)") are a remake or a sequel
+naming its original, and count.
 """
 from __future__ import annotations
 
@@ -16,6 +18,11 @@ def base_title(title: str) -> str:
     return title_key(title.rsplit(" (", 1)[0] if title.endswith(")") else title, drop_article=False)
 
 
+def namesakes(a: str, b: str) -> bool:
+    """Whether two titles are a bare title and a disambiguated one sharing it: a hatnote's link, not kinship."""
+    return (a.endswith(")") != b.endswith(")")) and base_title(a) == base_title(b)
+
+
 class FilmLinks:
     """For every film, the films its article links to and the films whose articles link to it (namesakes left out)."""
 
@@ -27,9 +34,8 @@ class FilmLinks:
         targets = target_of_link[link_indices]
         keep = (targets >= 0) & (targets != sources)
         sources, targets = sources[keep], targets[keep]
-        involved = {int(i) for i in np.concatenate([sources, targets])}  # a few thousand films: normalise only those
-        bases = {i: base_title(titles[i]) for i in involved}
-        kin = np.array([bases[s] != bases[t] for s, t in zip(sources.tolist(), targets.tolist())], dtype=bool)
+        kin = np.array([not namesakes(titles[s], titles[t]) for s, t in zip(sources.tolist(), targets.tolist())],
+                       dtype=bool)
         self.pairs = np.unique(np.stack([sources[kin], targets[kin]], axis=1), axis=0) if kin.any() \
             else np.empty((0, 2), dtype=np.int64)
         self.links_to: dict[int, set[int]] = {}

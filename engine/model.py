@@ -47,8 +47,6 @@ class LoadedModel:
         self.films = VectorSearch(bundle.film_vectors, bundle.film_index, mode, config.annoy_search_k)
         self.popular_order = np.argsort(-self.popularity, kind="stable")
         self.film_vectors = np.asarray(bundle.film_vectors)  # a plain view of the memory map: no per-slice overhead
-        self.film_mean = self.film_vectors.mean(axis=0, dtype=np.float64)
-        self.film_covariance = np.cov(self.film_vectors, rowvar=False, bias=True)  # for standardising V @ q cheaply
         arrays = bundle.ratings
         self.ratings = None if arrays is None else RatingsView(
             arrays.factors, arrays.biases, arrays.counts, arrays.alpha, arrays.fold_in_l2,

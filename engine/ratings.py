@@ -108,12 +108,11 @@ class EaseView:
         self.scored = np.diff(self.indptr) > 0  # films EASE knows; the others get the lowest score
 
     def scores(self, watched: list[int]) -> np.ndarray:
-        """EASE scores of every film for someone who watched `watched` (liked, disliked or so-so alike); films
-        outside EASE get the lowest score, so only evidence lifts a film."""
+        """EASE scores of every film for someone who watched `watched` (liked, disliked or so-so alike); 0 for
+        films outside EASE (`scored` says which are in: callers rank those apart)."""
         films = np.asarray([f for f in watched if self.scored[f]], dtype=np.int64)
         scores = np.zeros(self.n_films, dtype=np.float32)
         if len(films):
             where = csr_positions(self.indptr, films)
             scores = np.bincount(self.indices[where], weights=self.weights[where], minlength=self.n_films).astype(np.float32)
-        scores[~self.scored] = scores[self.scored].min() if self.scored.any() else 0.0
         return scores

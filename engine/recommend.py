@@ -10,9 +10,9 @@ from engine.similar import NO_RATINGS_MODEL
 from engine.vectors import top_k
 
 STANDARDISE_TOP = 100  # each signal is scaled by the spread of its 100 best films: the top is where picks come from
-CONTENT_FILMS = 300  # the link-content signals read at most this many liked (and disliked) films: the first given,
-# which for the bot are the most recent; beyond that the content of everything someone watched is no taste at all,
-# and EASE and the taste model, which read every rating, carry the picks
+CONTENT_FILMS = 300  # the link-content signals read at most this many liked (and disliked) films, the first given:
+# beyond that the content of everything someone watched is no taste at all, and EASE and the taste model, which read
+# every rating, carry the picks
 
 
 def recommend(model: LoadedModel, liked: list[int], disliked: list[int], skip: set[int], k: int, view: str,
@@ -32,66 +32,75 @@ def recommend(model: LoadedModel, liked: list[int], disliked: list[int], skip: s
     if not liked:
         taste = ratings.taste_scores(ratings.fold_in(liked, disliked))
         return popular(model, k, skip, vectors[disliked], ratings.rated_ids, taste)
-    parts = signals(model, liked, disliked, seen, view, model.blend)
+    parts = signals(model, liked, disliked, seen, view, model.blend, skip)
     scores = blended(parts, model.blend, model.popularity)
+    ids = np.empty(0, dtype=np.int64)
     if not {"content", "centroid"} & set(parts):  # only ratings evidence: films nobody rated tie at the bottom
         rated = ratings.rated_ids  # (and thousands of ties make a partition 25x slower): rank the rated films
         ids = rated[top_k(scores[rated], k, skip, ids=rated)]
-    else:
+    if len(ids) < k:  # the links view is blended in, or the rated films ran out
         ids = top_k(scores, k, skip)
     return picks(model, liked, ids, scores[ids], 0.5)
 
 
 def signals(model: LoadedModel, liked: list[int], disliked: list[int], seen: list[int] = (), view: str = "both",
-            blend=None) -> dict[str, np.ndarray]:
+            blend=None, skip: set[int] | None = None) -> dict[str, np.ndarray]:
     """What recommend(by both / ratings) adds up, one score per film each, standardised on their best films:
     `watched` (EASE over every film they rated or saw), `taste` (the folded-in taste model), and with the links
     view `content` (TF-IDF overlap of links with the liked films), `centroid` (cosine to the liked films' mean
     vector) and `unlike` (minus the overlap with the disliked films). The trainer reads them all to tune the
-    weights; with a `blend`, a signal it weighs 0 is not computed."""
+    weights; with a `blend`, a signal it weighs 0 is not computed. Each is standardised on its best films that
+    can be picked: `skip` (default: the rated and seen films) never counts among them."""
     ratings = model.ratings
     parts: dict[str, np.ndarray] = {}
+    closed = np.zeros(len(model), dtype=bool)
+    closed[list(skip if skip is not None else {*liked, *disliked, *seen})] = True
+
+    def standardise(scores: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        return standardise_top(scores, closed if where is None else closed[where])
 
     def wanted(signal: str) -> bool:
         return blend is None or blend.weight_of(signal) != 0
 
     if ratings.ease is not None:  # standardised over the films EASE knows; the others get the lowest score
         scored = ratings.ease.scored
-        known = standardise_top(ratings.ease.scores([*liked, *disliked, *seen])[scored])
+        known = standardise(ratings.ease.scores([*liked, *disliked, *seen])[scored], scored)
         watched = np.full(len(model), float(known.min()) if len(known) else 0.0, dtype=np.float32)
         watched[scored] = known
         parts["watched"] = watched
     if wanted("taste"):
-        taste_of_rated = standardise_top(ratings.taste_scores(ratings.fold_in(liked, disliked)))
+        taste_of_rated = standardise(ratings.taste_scores(ratings.fold_in(liked, disliked)), ratings.rated_ids)
         taste = np.full(len(model), float(taste_of_rated.min()) if len(taste_of_rated) else 0.0, dtype=np.float32)
         taste[ratings.rated_ids] = taste_of_rated  # films nobody rated: no taste evidence, the lowest score
         parts["taste"] = taste
     if view == "both":
         if wanted("content"):
-            parts["content"] = standardise_top(model.content.scores(liked[:CONTENT_FILMS]))
+            parts["content"] = standardise(model.content.scores(liked[:CONTENT_FILMS]))
         if wanted("centroid"):
-            parts["centroid"] = standardise_top(model.film_vectors @ model.film_vectors[liked].mean(axis=0))
+            parts["centroid"] = standardise(model.film_vectors @ model.film_vectors[liked].mean(axis=0))
         if disliked and wanted("unlike"):  # films sharing links with the disliked ones sink
-            parts["unlike"] = -standardise_top(model.content.scores(disliked[:CONTENT_FILMS]))
+            parts["unlike"] = -standardise(model.content.scores(disliked[:CONTENT_FILMS]))
     return parts
 
 
 def blended(parts: dict[str, np.ndarray], blend, popularity: np.ndarray) -> np.ndarray:
     """The weighted sum of the signals (EASE's at weight 1, the scale the others are tuned against) plus popularity."""
-    scores = blend.popularity_weight * popularity
+    scores = blend.recommend_popularity_weight * popularity
     for name, part in parts.items():
         scores = scores + blend.weight_of(name) * part
     return scores
 
 
-def standardise_top(scores: np.ndarray, top: int = STANDARDISE_TOP) -> np.ndarray:
-    """Scores shifted and scaled so that their `top` best have mean 0 and spread 1: signals whose tails differ
-    (EASE is mostly zeros, cosines are not) weigh alike where the picks are made."""
+def standardise_top(scores: np.ndarray, closed: np.ndarray | None = None, top: int = STANDARDISE_TOP) -> np.ndarray:
+    """Scores shifted and scaled so that their `top` best have mean 0 and spread 1, films `closed` (a mask: rated,
+    seen) left out of those best: signals whose tails differ (EASE is mostly zeros, cosines are not) weigh alike
+    where the picks are made."""
     scores = np.asarray(scores, dtype=np.float32)
-    if len(scores) <= top:
-        best = scores
+    open_scores = scores if closed is None or not closed.any() else scores[~closed]
+    if len(open_scores) <= top:
+        best = open_scores
     else:
-        best = np.partition(scores, len(scores) - top)[-top:]
+        best = np.partition(open_scores, len(open_scores) - top)[-top:]
     spread = float(best.std())
     scores = scores - float(best.mean())
     return scores / spread if spread > 1e-12 else scores
@@ -99,8 +108,8 @@ def standardise_top(scores: np.ndarray, top: int = STANDARDISE_TOP) -> np.ndarra
 
 def picks(model: LoadedModel, liked: list[int], ids: np.ndarray, scores: np.ndarray, rating_weight: float
           ) -> list[Suggestion]:
-    """Suggestions saying 'like <the liked film closest to each>: <links they share>', closeness blended like
-    the scores (one matrix product for all picks)."""
+    """Suggestions saying 'like <the liked film closest to each>: <links they share>', closeness by link vectors,
+    blended with the ratings view's for rated films by `rating_weight` (one matrix product for all picks)."""
     closeness = model.film_vectors[liked] @ model.film_vectors[ids].T
     ratings = model.ratings
     if rating_weight > 0 and ratings is not None:
@@ -129,12 +138,6 @@ def popular(model: LoadedModel, k: int, skip: set[int], disliked: np.ndarray,
         scores += 0.1 * nudge[pool]
     order = np.argsort(-scores, kind="stable")[:k]
     return [model.suggestion(pool[i], model.popularity[pool[i]], "one of the best-known films") for i in order]
-
-
-def spread(covariance: np.ndarray, query: np.ndarray) -> float:
-    """Standard deviation over the catalogue of rows . query, from the rows' covariance (never zero)."""
-    query = query.astype(np.float64)
-    return max(float(np.sqrt(max(query @ covariance @ query, 0.0))), 1e-12)
 
 
 def logistic_direction(liked: np.ndarray, disliked: np.ndarray, l2: float = 1.0, iterations: int = 25) -> np.ndarray:

@@ -21,7 +21,8 @@ def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str)
         ids, scores = ratings.neighbours(film_id, k, skip)
         return [model.suggestion(i, s, why_ratings(model, film_id, i)) for i, s in zip(ids.tolist(), scores.tolist())]
     weight = model.blend.similar_ratings_weight
-    if view == "links" or ratings is None or not ratings.has_ratings(film_id) or weight <= 0:
+    if (view == "links" or ratings is None or not ratings.has_ratings(film_id) or weight <= 0
+            or not len(model.bundle.neighbours[film_id])):
         return similar_by_links(model, film_id, k, skip)
     link_ids = model.bundle.neighbours[film_id]
     rating_ids, _ = ratings.neighbours(film_id, RATINGS_POOL, skip)

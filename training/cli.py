@@ -216,10 +216,8 @@ def _current_bundle(models: Path) -> Path | None:
 def _evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from engine import Blend
     from training.evaluation.recommendations import evaluate_recommendations
     from training.publish.bundle import update_manifest
-    from training.publish.guard import recommend_metrics
 
     bundle = _current_bundle(args.models)
     if bundle is None:
@@ -231,10 +229,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         print("movielike-train: --max-users must be at least 2 (half tune, half are scored).", file=sys.stderr)
         return 2
     figures = evaluate_recommendations(bundle, args.ratings, max_users=args.max_users)
-    manifest = json.loads((bundle / "manifest.json").read_text())
-    metrics = {**manifest.get("metrics", {}), **recommend_metrics(figures)}
-    # The weights this evaluation tuned are served from now on (bots take them at their next reload).
-    update_manifest(bundle, {"evaluation": figures, "blend": Blend.from_manifest(figures).to_manifest(), "metrics": metrics})
+    # The figures only: the served weights and the guard's reference figures stay those `train` measured and
+    # published (an evaluation of a few users must not change what bots serve).
+    update_manifest(bundle, {"evaluation": figures})
     if args.json:
         print(json.dumps(figures, indent=2))
     return 0

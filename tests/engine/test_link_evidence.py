@@ -31,13 +31,13 @@ def test_a_shared_rare_link_outweighs_a_shared_common_one():
     assert np.isclose(scores[0], 1.0)  # a film is its own best match: rows have unit length
 
 
-def test_ease_adds_the_rows_of_watched_films_and_puts_unknown_films_last():
+def test_ease_adds_the_rows_of_watched_films_and_knows_which_films_it_scores():
     # rows: film 0 -> films 1 (0.5) and 2 (0.1); 1 -> 0; 2 -> 3; 3 -> 2 (0.3); films 4, 5: no row (nobody rated them)
     ease = EaseView(np.array([0, 2, 3, 4, 5, 5, 5]), np.array([1, 2, 0, 3, 2], dtype=np.int32),
                     np.array([0.5, 0.1, 0.2, 0.2, 0.3], dtype=np.float32))
     scores = ease.scores([0, 3, 4])
     assert scores[1] == np.float32(0.5) and np.isclose(scores[2], 0.4)
-    assert scores[4] == scores[5] == scores.min()  # films outside EASE: nothing lifts them
+    assert ease.scored.tolist() == [True, True, True, True, False, False]  # films 4, 5: outside EASE
     assert ease.scores([4]).tolist() == [0.0] * 6  # only unknown films watched: no evidence at all
 
 
@@ -51,14 +51,16 @@ def film_links(titles, links_of):
 
 def test_links_between_articles_are_kin_but_namesakes_are_not():
     titles = ["Leatherface (2017 film)", "The Texas Chain Saw Massacre", "Hold Your Man (1929 film)", "Hold Your Man",
-              "Other"]
+              "Other", "Halloween (1978 film)", "Halloween (2018 film)"]
     links = [["The Texas Chain Saw Massacre", "Lili Taylor"], ["Tobe Hooper"], ["Hold Your Man", "Laura La Plante"],
-             ["Jean Harlow"], ["Other", "Tobe Hooper"]]  # "Other" links to itself: not kin
+             ["Jean Harlow"], ["Other", "Tobe Hooper"],  # "Other" links to itself: not kin
+             ["John Carpenter"], ["Halloween (1978 film)", "Jamie Lee Curtis"]]
     kin, *_ = film_links(titles, links)
     assert kin.linked(0, 1) and kin.linked(1, 0)
     assert kin.kin(1) == {0}
     assert not kin.linked(2, 3)  # a hatnote to a namesake, not a sequel
     assert kin.kin(4) == set()
+    assert kin.linked(5, 6)  # a sequel naming its original, both titles disambiguated
 
 
 def test_the_why_says_which_article_links_to_which_first():

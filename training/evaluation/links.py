@@ -101,13 +101,15 @@ def stored_neighbours_of(neighbours: np.ndarray):
     return lambda film_ids, k: neighbours[film_ids, :k]
 
 
-def linked_film_hit_rate(neighbours_of, film_links: FilmLinks, k: int = 10) -> float:
-    """Share of (film, film its article links to) pairs, namesakes left out, with the linked film in the first's top k."""
+def linked_film_hit_rate(neighbours_of, film_links: FilmLinks, k: int = 10) -> float | None:
+    """Share of (film, film its article links to) pairs, namesakes left out, with the linked film in the first's top k;
+    None when no film links to another."""
     pairs = film_links.pairs
     if len(pairs) == 0:
-        return float("nan")
+        return None
     sources = np.unique(pairs[:, 0])
-    top = neighbours_of(sources, k)
+    top = np.concatenate([neighbours_of(sources[start:start + 1000], k)  # blocks: a dense product per block
+                          for start in range(0, len(sources), 1000)])
     row_of = {film: row for row, film in enumerate(sources.tolist())}
     return float(np.mean([target in set(top[row_of[source]].tolist()) for source, target in pairs.tolist()]))
 
@@ -125,6 +127,10 @@ def generic_only_share(neighbours_of, dataset: LinkDataset, film_links: FilmLink
     generic = [not said[row, other] and not film_links.linked(int(film), int(other))
                for row, film in enumerate(films.tolist()) for other in top[row].tolist()]
     return float(np.mean(generic))
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def evaluate_model(dataset: LinkDataset, film_vectors: np.ndarray, link_vectors: np.ndarray,
@@ -147,8 +153,8 @@ def evaluate_model(dataset: LinkDataset, film_vectors: np.ndarray, link_vectors:
         metrics["links_view"] = {
             "franchise_hit_rate_at_10": round(franchise_hit_rate(stored, pairs), 4),
             "linked_film_pairs": len(film_links.pairs),
-            "linked_film_hit_rate_at_10": round(linked_film_hit_rate(stored, film_links), 4),
-            "cosine_linked_film_hit_rate_at_10": round(linked_film_hit_rate(cosine, film_links), 4),
+            "linked_film_hit_rate_at_10": _rounded(linked_film_hit_rate(stored, film_links)),
+            "cosine_linked_film_hit_rate_at_10": _rounded(linked_film_hit_rate(cosine, film_links)),
             "generic_only_why_share": round(generic_only_share(stored, dataset, film_links), 4),
             "cosine_generic_only_why_share": round(generic_only_share(cosine, dataset, film_links), 4),
         }
@@ -171,12 +177,17 @@ def format_metrics(metrics: dict, loss_curve: list[float]) -> str:
         )
     view = metrics.get("links_view")
     if view:
-        lines.append(
-            f"links view (cosine + exact link overlap + links between articles): franchise hit rate@10 "
-            f"{view['franchise_hit_rate_at_10']:.3f}; linked films in the top 10 {view['linked_film_hit_rate_at_10']:.3f} "
-            f"of {view['linked_film_pairs']:,} pairs (cosine alone {view['cosine_linked_film_hit_rate_at_10']:.3f}); "
-            f"whys with only generic links {view['generic_only_why_share']:.1%} (cosine alone "
-            f"{view['cosine_generic_only_why_share']:.1%})")
+        parts = []
+        if metrics["franchise_pairs"]:
+            parts.append(f"franchise hit rate@10 {view['franchise_hit_rate_at_10']:.3f}")
+        if view["linked_film_pairs"]:
+            parts.append(f"linked films in the top 10 {view['linked_film_hit_rate_at_10']:.3f} of "
+                         f"{view['linked_film_pairs']:,} pairs (cosine alone {view['cosine_linked_film_hit_rate_at_10']:.3f})")
+        else:
+            parts.append("no film's article links to another's")
+        parts.append(f"whys with only generic links {view['generic_only_why_share']:.1%} (cosine alone "
+                     f"{view['cosine_generic_only_why_share']:.1%})")
+        lines.append("links view (cosine + exact link overlap + links between articles): " + "; ".join(parts))
     for title, neighbours in metrics["examples"].items():
         lines.append(f"  {title}: " + " · ".join(neighbours))
     return "\n".join(lines)

@@ -181,7 +181,7 @@ def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users,
     engine.set_blend(blend)
     print(f"tuned on {len(tune_users)} users: recommend = EASE + taste x {blend.taste_weight} + link content x "
           f"{blend.content_weight} + centroid x {blend.centroid_weight} - disliked content x "
-          f"{blend.dislike_weight} + popularity x {blend.popularity_weight}; "
+          f"{blend.dislike_weight} + popularity x {blend.recommend_popularity_weight}; "
           f"links-view popularity {links_prior}, similar weight {similar_weight}", file=out)
 
     baselines, baseline_params, baseline_grids = score_baselines(

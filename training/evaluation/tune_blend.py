@@ -21,9 +21,9 @@ CONTENT_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 CENTROID_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 DISLIKE_WEIGHTS = (0.0, 0.25, 0.5)
 POPULARITY_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
-GRID_NAMES = ("taste_weight", "content_weight", "centroid_weight", "dislike_weight", "popularity_weight")
+GRID_NAMES = ("taste_weight", "content_weight", "centroid_weight", "dislike_weight", "recommend_popularity_weight")
 SIGNAL_OF = {"taste_weight": "taste", "content_weight": "content", "centroid_weight": "centroid",
-             "dislike_weight": "unlike", "popularity_weight": "popularity"}
+             "dislike_weight": "unlike", "recommend_popularity_weight": "popularity"}
 
 
 @dataclass
@@ -48,7 +48,8 @@ def gather(model, users, film_of_item: np.ndarray, k: int = 10) -> list[UserSign
         pool = set()
         for scores in parts.values():
             open_scores = np.where(excluded, -np.inf, scores)
-            pool.update(np.argpartition(open_scores, len(open_scores) - POOL)[-POOL:].tolist())
+            depth = min(POOL, len(open_scores))
+            pool.update(np.argpartition(open_scores, len(open_scores) - depth)[-depth:].tolist())
         films = np.array(sorted(f for f in pool if not excluded[f]), dtype=np.int64)
         gathered.append(UserSignals(films, {name: np.asarray(s)[films] for name, s in parts.items()},
                                     set(film_of_item[user.hidden].tolist())))

@@ -67,8 +67,8 @@ def guard_report(current: dict | None, new: dict, tolerance: float) -> str | Non
     drops += margin_failures(new)
     if not drops:
         return None
-    return ("The new model evaluates worse than the published one; not publishing (use --force to publish anyway):\n"
-            + "\n".join(drops))
+    return ("The new model falls short (a drop from the published one, or a margin of its own lost); not publishing "
+            "(use --force to publish anyway):\n" + "\n".join(drops))
 
 
 def published_metrics(models_dir: Path) -> dict | None:

@@ -78,15 +78,13 @@ def fit_ease(ratings: MovieLensRatings, movielens_ids: list[int | None], l2: flo
 
 def sparse_rows(dense: np.ndarray, films: np.ndarray, n_films: int, keep: int, info: dict) -> EaseWeights:
     """The `keep` largest weights by size of each row of `dense` (rows and columns are `films`), as CSR over all films."""
-    keep = min(keep, dense.shape[1] - 1)
-    if keep < dense.shape[1]:  # the largest by size: a strong negative weight (people who watch A avoid B) is evidence too
-        top = np.argpartition(-np.abs(dense), keep, axis=1)[:, :keep]
-    else:
-        top = np.tile(np.arange(dense.shape[1]), (len(dense), 1))
+    keep = min(keep, dense.shape[1] - 1)  # at most every other film: none has a weight to itself
+    # The largest by size: a strong negative weight (people who watch A avoid B) is evidence too.
+    top = np.argpartition(-np.abs(dense), keep, axis=1)[:, :keep]
     values = np.take_along_axis(dense, top, axis=1)
     order = np.argsort(films, kind="stable")
     counts = np.zeros(n_films + 1, dtype=np.int64)
     counts[films + 1] = keep
     indptr = np.cumsum(counts)
     return EaseWeights(indptr, films[top[order]].astype(np.int32).ravel(), values[order].astype(np.float32).ravel(),
-                       dict(info))
+                       {**info, "keep": keep})

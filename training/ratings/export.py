@@ -42,8 +42,9 @@ def align(item_factors: np.ndarray, item_biases: np.ndarray, trained_on: MovieLe
 
 def impute_unrated(export: RatingsExport, neighbours: np.ndarray, neighbour_scores: np.ndarray,
                    k: int = IMPUTE_NEIGHBOURS) -> RatingsExport:
-    """Give each film without ratings the cosine-weighted mean factors of its nearest rated films in the link model
-    (its stored neighbours), so a 👍 on any film moves the user's vector; zeros if none is rated. Its bias is low."""
+    """Give each film without ratings the mean factors of its nearest rated films in the links view (its stored
+    neighbours), weighted by their links-view scores (a film its article links to weighs most), so a 👍 on any film
+    moves the user's vector; zeros if none is rated. Its bias is low."""
     rated = export.counts > 0
     factors, biases = export.factors.copy(), export.biases.copy()
     if rated.any():

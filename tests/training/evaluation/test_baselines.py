@@ -49,10 +49,12 @@ def test_item_item_baselines_find_the_users_group(name):
 
 
 def test_als_finds_the_users_group():
+    pytest.importorskip("implicit", reason="the baselines extra is not installed: pip install '.[baselines]'")
     assert_prefers_own_group(als_scores(two_groups(), factors=4, regularization=0.1, alpha=1.0, threads=1))
 
 
 def test_lightfm_with_link_features_finds_the_users_group_and_is_reproducible():
+    pytest.importorskip("lightfm", reason="the baselines extra is not installed: pip install '.[baselines]'")
     film_of_item = np.arange(2 * GROUP)
     indptr, indices = np.arange(2 * GROUP + 1), np.array([0] * GROUP + [1] * GROUP)  # one link per group
     features = link_item_features(film_of_item, indptr, indices, min_items=2)

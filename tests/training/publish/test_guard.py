@@ -29,7 +29,7 @@ def test_a_model_holding_every_margin_passes_even_with_nothing_published():
 def test_each_lost_margin_is_reported():
     metrics = {**recommend_metrics(evaluation(0.330, 0.3243, 0.0067, 0.3350)), **links_view(0.4, 0.60)}
     report = guard_report(None, metrics, 0.02)
-    assert report.startswith("The new model evaluates worse")
+    assert report.startswith("The new model falls short") and "not publishing" in report
     assert "vs EASE: +0.0057, under two paired standard errors" in report
     assert "vs ease_links: -0.0050 (behind a baseline)" in report
     assert "linked films in the links view's top 10: 0.400" in report
