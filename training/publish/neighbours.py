@@ -24,6 +24,7 @@ KIN_WEIGHT = 2.0
 GENERIC_PENALTY = 0.2
 BLOCK = 512  # query films scored at once: BLOCK x films float32 matrices (77 MB at 37.5k films, 350 MB at 170k)
 CANDIDATES = 300  # of each film, the best films by the rest of the score that the generic links' share re-ranks
+GENERIC_ROWS = 32  # query films whose candidates' generic links are gathered at once (32 x 300 x 3,000 floats: 115 MB)
 
 
 def link_matrices(link_indptr: np.ndarray, link_indices: np.ndarray, n_links: int
@@ -88,8 +89,11 @@ def link_neighbours(vectors: np.ndarray, link_indptr: np.ndarray, link_indices: 
         score[rows, block] = -np.inf
         candidates = top_k_rows(score, wide)
         chosen = np.take_along_axis(score, candidates, axis=1)
-        if tfidf_weight and generic_tfidf.shape[1]:
-            chosen += tfidf_weight * np.einsum("rg,rcg->rc", generic_tfidf[block], generic_tfidf[candidates])
+        if tfidf_weight and generic_tfidf.shape[1]:  # a few rows at a time: rows x candidates x generic links floats
+            for first in range(0, len(block), GENERIC_ROWS):
+                rows_now = slice(first, first + GENERIC_ROWS)
+                chosen[rows_now] += tfidf_weight * np.einsum("rg,rcg->rc", generic_tfidf[block[rows_now]],
+                                                             generic_tfidf[candidates[rows_now]])
         chosen -= penalty * ~np.take_along_axis(evidence, candidates, axis=1)
         order = np.argsort(-chosen, axis=1, kind="stable")[:, :k]
         ids[start:start + len(block)] = np.take_along_axis(candidates, order, axis=1)
