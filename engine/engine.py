@@ -197,12 +197,8 @@ class Engine:
         """`recommend` for ratings stored by stable key (Film.key): keys this model lacks are skipped; the keys are
         read and the picks made on one model, even while a new one is being loaded."""
         model = self._model
-        liked = list(dict.fromkeys(_ids(model, likes)))
-        disliked = [i for i in dict.fromkeys(_ids(model, dislikes)) if i not in set(liked)]
-        rated = set(liked) | set(disliked)
-        watched = [i for i in dict.fromkeys(_ids(model, seen)) if i not in rated]
-        skip = rated | set(watched) | set(_ids(model, exclude))
-        return recommending.recommend(model, liked, disliked, skip, _clamp(k), check_view(by), watched)
+        return _recommend(model, _ids(model, likes), _ids(model, dislikes), _ids(model, seen), _ids(model, exclude),
+                          _clamp(k), check_view(by))
 
     def about_page(self, link_text: str) -> str:
         """The linked page's title that `about` would use for `link_text`."""
@@ -262,13 +258,21 @@ class Engine:
         model = self._model
         k = _clamp(k)
         view = check_view(by)
-        liked = _known_ids(model, likes)
-        liked_set = set(liked)
-        disliked = [i for i in _known_ids(model, dislikes) if i not in liked_set]
-        rated = liked_set | set(disliked)
-        watched = [i for i in _known_ids(model, seen) if i not in rated]
-        skip = rated | set(watched) | set(_known_ids(model, exclude))
-        return recommending.recommend(model, liked, disliked, skip, k, view, watched)
+        return _recommend(model, _known_ids(model, likes), _known_ids(model, dislikes), _known_ids(model, seen),
+                          _known_ids(model, exclude), k, view)
+
+
+def _recommend(model: LoadedModel, liked: list[int], disliked: list[int], seen: list[int], exclude: list[int], k: int,
+               view: str) -> list[Suggestion]:
+    """recommend() on film ids: a film liked wins over disliked and seen, disliked over seen; none of them, nor
+    `exclude`, comes back."""
+    liked = list(dict.fromkeys(liked))
+    liked_set = set(liked)
+    disliked = [i for i in dict.fromkeys(disliked) if i not in liked_set]
+    rated = liked_set | set(disliked)
+    watched = [i for i in dict.fromkeys(seen) if i not in rated]
+    skip = rated | set(watched) | set(exclude)
+    return recommending.recommend(model, liked, disliked, skip, k, view, watched)
 
 
 def _match(model: LoadedModel, title_or_id: str | int | Film, typos: bool = True) -> Match:

@@ -24,7 +24,7 @@ def namesakes(a: str, b: str) -> bool:
 
 
 class FilmLinks:
-    """For every film, the films its article links to and the films whose articles link to it (namesakes left out)."""
+    """Which films' articles link to which (namesakes left out): `pairs` (source, target) and `links_to`."""
 
     def __init__(self, link_titles: list[str], link_indptr: np.ndarray, link_indices: np.ndarray, titles: list[str],
                  id_of_key: dict[str, int]):
@@ -39,15 +39,9 @@ class FilmLinks:
         self.pairs = np.unique(np.stack([sources[kin], targets[kin]], axis=1), axis=0) if kin.any() \
             else np.empty((0, 2), dtype=np.int64)
         self.links_to: dict[int, set[int]] = {}
-        self.linked_from: dict[int, set[int]] = {}
         for source, target in self.pairs.tolist():
             self.links_to.setdefault(source, set()).add(target)
-            self.linked_from.setdefault(target, set()).add(source)
 
     def linked(self, a: int, b: int) -> bool:
         """Whether either film's article links to the other's."""
         return b in self.links_to.get(a, ()) or a in self.links_to.get(b, ())
-
-    def kin(self, film_id: int) -> set[int]:
-        """Every film linked to or from this one."""
-        return self.links_to.get(film_id, set()) | self.linked_from.get(film_id, set())

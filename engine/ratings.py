@@ -105,7 +105,7 @@ class EaseView:
         self.indices = np.asarray(indices, dtype=np.int32)
         self.weights = np.asarray(weights, dtype=np.float32)
         self.n_films = len(self.indptr) - 1
-        self.scored = np.diff(self.indptr) > 0  # films EASE knows; the others get the lowest score
+        self.scored = np.diff(self.indptr) > 0  # films EASE knows (callers rank the others apart)
 
     def scores(self, watched: list[int]) -> np.ndarray:
         """EASE scores of every film for someone who watched `watched` (liked, disliked or so-so alike); 0 for

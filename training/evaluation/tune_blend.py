@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.recommend import signals
+from engine import Blend
+from engine.recommend import blended, signals
 from training.evaluation.baselines import recall_ndcg
 
 POOL = 300
@@ -22,16 +23,16 @@ CENTROID_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 DISLIKE_WEIGHTS = (0.0, 0.25, 0.5)
 POPULARITY_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
 GRID_NAMES = ("taste_weight", "content_weight", "centroid_weight", "dislike_weight", "recommend_popularity_weight")
-SIGNAL_OF = {"taste_weight": "taste", "content_weight": "content", "centroid_weight": "centroid",
-             "dislike_weight": "unlike", "recommend_popularity_weight": "popularity"}
 
 
 @dataclass
 class UserSignals:
-    """One user's candidate films, each signal's standardised scores on them, and their hidden likes."""
+    """One user's candidate films, each signal's standardised scores and the popularity of them, and their hidden
+    likes."""
 
     films: np.ndarray
     parts: dict[str, np.ndarray]
+    popularity: np.ndarray
     relevant: set[int]
 
 
@@ -42,25 +43,24 @@ def gather(model, users, film_of_item: np.ndarray, k: int = 10) -> list[UserSign
         liked, disliked = film_of_item[user.likes].tolist(), film_of_item[user.dislikes].tolist()
         seen = film_of_item[user.neutral].tolist()
         parts = signals(model, liked, disliked, seen)
-        parts["popularity"] = model.popularity
         excluded = np.zeros(len(model), dtype=bool)
         excluded[liked + disliked + seen] = True
         pool = set()
-        for scores in parts.values():
+        for scores in [*parts.values(), model.popularity]:
             open_scores = np.where(excluded, -np.inf, scores)
             depth = min(POOL, len(open_scores))
             pool.update(np.argpartition(open_scores, len(open_scores) - depth)[-depth:].tolist())
         films = np.array(sorted(f for f in pool if not excluded[f]), dtype=np.int64)
         gathered.append(UserSignals(films, {name: np.asarray(s)[films] for name, s in parts.items()},
-                                    set(film_of_item[user.hidden].tolist())))
+                                    model.popularity[films], set(film_of_item[user.hidden].tolist())))
     return gathered
 
 
-def mean_ndcg(gathered: list[UserSignals], weights: dict[str, float], k: int = 10) -> float:
-    """Mean NDCG@k over the users for one weight per signal ('watched' is 1)."""
+def mean_ndcg(gathered: list[UserSignals], blend: Blend, k: int = 10) -> float:
+    """Mean NDCG@k over the users, their signals added up as recommend() does with `blend`."""
     total = 0.0
     for user in gathered:
-        scores = sum(weights.get(name, 1.0) * part for name, part in user.parts.items())
+        scores = blended(user.parts, blend, user.popularity)
         top = user.films[np.argsort(-scores, kind="stable")[:k]]
         total += recall_ndcg(top.tolist(), user.relevant, k)[1]
     return total / max(len(gathered), 1)
@@ -72,7 +72,6 @@ def tune_recommend(gathered: list[UserSignals]) -> tuple[dict[str, float], list[
     grid = []
     for values in itertools.product(TASTE_WEIGHTS, CONTENT_WEIGHTS, CENTROID_WEIGHTS, DISLIKE_WEIGHTS, POPULARITY_WEIGHTS):
         named = dict(zip(GRID_NAMES, values))
-        weights = {SIGNAL_OF[name]: value for name, value in named.items()}
-        grid.append({**named, "ndcg_at_10": round(mean_ndcg(gathered, weights), 4)})
+        grid.append({**named, "ndcg_at_10": round(mean_ndcg(gathered, Blend(**named)), 4)})
     best = max(range(len(grid)), key=lambda i: (grid[i]["ndcg_at_10"], -i))
     return {name: grid[best][name] for name in GRID_NAMES}, grid

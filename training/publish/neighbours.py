@@ -27,20 +27,26 @@ CANDIDATES = 300  # of each film, the best films by the rest of the score that t
 GENERIC_ROWS = 32  # query films whose candidates' generic links are gathered at once (32 x 300 x 3,000 floats: 115 MB)
 
 
-def link_matrices(link_indptr: np.ndarray, link_indices: np.ndarray, n_links: int
-                  ) -> tuple[sparse.csr_matrix, np.ndarray, sparse.csr_matrix]:
-    """The TF-IDF rows of unit length (over every link, rare ones included) split by link: (the specific links'
-    columns, sparse; the generic links' columns, dense: few links, most films), and the binary film x specific-link
-    matrix."""
+def _generic(link_indices: np.ndarray, n_links: int, n_films: int) -> np.ndarray:
+    return generic_links(np.bincount(link_indices, minlength=n_links), n_films)
+
+
+def tfidf_split(link_indptr: np.ndarray, link_indices: np.ndarray, n_links: int
+                ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The TF-IDF rows of unit length (over every link, rare ones included, engine/content.py) split by link: the
+    specific links' columns, sparse, and the generic links' columns, dense (few links, most films)."""
     content = LinkContent(link_indptr, link_indices, n_links)
+    tfidf = sparse.csr_matrix((content.data, content.indices, content.indptr), shape=(content.n_films, n_links))
+    generic = _generic(link_indices, n_links, content.n_films)
+    return tfidf[:, np.flatnonzero(~generic)].tocsr(), tfidf[:, np.flatnonzero(generic)].toarray()
+
+
+def specific_links(link_indptr: np.ndarray, link_indices: np.ndarray, n_links: int) -> sparse.csr_matrix:
+    """Binary films x specific (not generic) links: two films whose rows overlap share something a why can name."""
     n_films = len(link_indptr) - 1
-    tfidf = sparse.csr_matrix((content.data, content.indices, content.indptr), shape=(n_films, n_links))
-    generic = generic_links(np.bincount(link_indices, minlength=n_links), n_films)
-    specific_columns, generic_columns = np.flatnonzero(~generic), np.flatnonzero(generic)
     binary = sparse.csr_matrix((np.ones(len(link_indices), dtype=np.float32), link_indices, link_indptr),
                                shape=(n_films, n_links))
-    return (tfidf[:, specific_columns].tocsr(), tfidf[:, generic_columns].toarray(),
-            binary[:, specific_columns].tocsr())
+    return binary[:, np.flatnonzero(~_generic(link_indices, n_links, n_films))].tocsr()
 
 
 def kin_matrix(film_links: FilmLinks, n_films: int) -> sparse.csr_matrix:
@@ -70,7 +76,7 @@ def link_neighbours(vectors: np.ndarray, link_indptr: np.ndarray, link_indices: 
     queries = np.arange(n_films) if films is None else np.asarray(films)
     k = min(k, n_films - 1)
     wide = min(max(CANDIDATES, k), n_films - 1)
-    specific_tfidf, generic_tfidf, _ = link_matrices(link_indptr, link_indices, n_links)
+    specific_tfidf, generic_tfidf = tfidf_split(link_indptr, link_indices, n_links)
     specific_tfidf_t = specific_tfidf.T.tocsr()
     kin = kin_matrix(film_links, n_films)
     ids = np.empty((len(queries), k), dtype=np.int32)
