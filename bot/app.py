@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler, async_default_handlers
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import BotConfig
@@ -11,9 +12,17 @@ from bot.listeners import register
 from bot.respond import NoReply, PooledRespond
 from bot.services import Services
 
+RATE_LIMIT_RETRIES = 2  # a Web API call Slack answers 429 is sent again after its Retry-After, this many times
+
+
 
 def create_app(config: BotConfig, services: Services) -> AsyncApp:
-    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url or AsyncWebClient.BASE_URL)
+    # Slack's default handlers (a dropped connection is retried) plus rate limits: chat.update under a burst of votes
+    # answers 429 with Retry-After, and waiting that long beats a message left showing old counts. Bolt copies the
+    # handlers into each request's client.
+    retry_handlers = [*async_default_handlers(), AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
+    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url or AsyncWebClient.BASE_URL,
+                            retry_handlers=retry_handlers)
     app = AsyncApp(client=client, signing_secret=config.signing_secret)  # Bolt verifies every request's signature
 
     @app.middleware

@@ -1,7 +1,8 @@
-"""Every Block Kit message the bot sends, built in one place from engine results."""
+"""Every Block Kit message the bot sends, built in one place from engine results (movie night's, with these helpers,
+in its sibling bot/night_blocks.py)."""
 from __future__ import annotations
 
-from engine import Film, Suggestion, film_label, wikipedia_url
+from engine import Film, Page, Suggestion, film_label, wikipedia_url
 
 MAX_TITLE_IN_TEXT = 80
 MAX_NOTICE_CHARS = 3000  # Slack's limit on a text object
@@ -11,10 +12,16 @@ HELP_TEXT = (
     "*movielike* finds films like the ones you name.\n"
     "• `/movielike Blade Runner` — the films most like it, with why; rate them with 👍 / 👎\n"
     "• `/movielike about George Lucas` — films around a person, studio, genre or place\n"
+    "• `/movielike pages George Lucas` — pages like it: directors like a director, studios like a studio...\n"
+    "• `/movielike map Blade Runner` — a picture of the film and the 20 films most like it, posted in this conversation\n"
     "• `/movielike suggest` — one film at a time in a DM; react 👍 or 👎 and the next follows\n"
     "• `/movielike recs` — picks from everything you rated\n"
+    "• `/movielike best horror 1980s` — films people rate above their usual, of a genre and decade if you like "
+    "(both optional), leaving out what you rated\n"
     "• `/movielike watchlist` — films you saved with 🔖; *Seen it* on any film means I never suggest it again\n"
     "• `/movielike ratings` — what you rated, with Undo; `/movielike forget` deletes it all\n"
+    "• `/movielike night @ana @ben` — movie night in this channel: people join, I pick 5 films for the group "
+    "from what everyone rated, and you vote\n"
     "• `/movielike help` — this message"
 )
 
@@ -35,11 +42,13 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _film_link(film: Film | Suggestion) -> str:
+def film_link(film: Film | Suggestion) -> str:
+    """The film's label linked to its Wikipedia article, escaped."""
     return f"<{wikipedia_url(film.title)}|{escape(film_label(film.title, film.year))}>"
 
 
-def _poster(section: dict, film: Film | Suggestion) -> dict:
+def with_poster(section: dict, film: Film | Suggestion) -> dict:
+    """The section with the film's poster as its accessory, when it has one over https (Slack fetches it)."""
     if film.image and film.image.startswith("https://"):
         section["accessory"] = {"type": "image", "image_url": film.image, "alt_text": film_label(film.title, film.year)}
     return section
@@ -53,20 +62,20 @@ def film_value(film: Film | Suggestion) -> str:
     return FILM_VALUE + film.key
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
-    button = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id, "value": value}
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
+    element = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id, "value": value}
     if style:
-        button["style"] = style
-    return button
+        element["style"] = style
+    return element
 
 
 def rating_buttons(film: Film | Suggestion, save: bool = True) -> dict:
     """👍 / 👎, and (unless the film is on the watchlist already) 🔖 Save, then Seen it: under every film."""
     value = film_value(film)
-    elements = [_button("👍 Like", "rate_like", value), _button("👎 Not for me", "rate_dislike", value)]
+    elements = [button("👍 Like", "rate_like", value), button("👎 Not for me", "rate_dislike", value)]
     if save:
-        elements.append(_button("🔖 Save", "save_film", value))
-    elements.append(_button("Seen it", "seen_film", value))
+        elements.append(button("🔖 Save", "save_film", value))
+    elements.append(button("Seen it", "seen_film", value))
     return {"type": "actions", "elements": elements}
 
 
@@ -75,7 +84,7 @@ SHARE_ACTION = "share"
 
 def share_button(value: str) -> dict:
     """Post this answer (only its asker sees it) to the channel, attributed."""
-    return _button("Share", SHARE_ACTION, value)
+    return button("Share", SHARE_ACTION, value)
 
 
 def shared(message: dict, user: str) -> dict:
@@ -92,31 +101,33 @@ def shared(message: dict, user: str) -> dict:
 
 
 def suggestion_blocks(suggestion: Suggestion) -> list[dict]:
-    text = f"*{_film_link(suggestion)}*"
+    text = f"*{film_link(suggestion)}*"
     if suggestion.director:
         text += f"\ndirected by {escape(suggestion.director)}"
-    blocks = [_poster({"type": "section", "text": {"type": "mrkdwn", "text": text}}, suggestion)]
+    blocks = [with_poster({"type": "section", "text": {"type": "mrkdwn", "text": text}}, suggestion)]
     if suggestion.why:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(suggestion.why)}]})
     blocks.append(rating_buttons(suggestion))
     return blocks
 
 
-VIEW_LABELS = {"both": "Both views", "links": "By shared links", "ratings": "Liked by the same people"}
-VIEW_HEADINGS = {"both": "", "links": " (by shared links)", "ratings": " (liked by the same people)"}
+VIEW_LABELS = {"both": "Both views", "links": "By shared links", "ratings": "Liked by the same people",
+               "posters": "Looks like"}
+VIEW_HEADINGS = {"both": "", "links": " (by shared links)", "ratings": " (liked by the same people)",
+                 "posters": " (posters that look alike)"}
 
 
 def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, typed: str | None = None,
                     namesakes: list[Film] | None = None, by: str = "both", views: tuple[str, ...] = ()) -> dict:
     """The film asked for, then films like it, each with poster, why and rating buttons, then buttons to see the
     other views of it (`views`), then 'More like this'; when other films share the title, buttons to switch."""
-    heading = f"Films like *{_film_link(film)}*{VIEW_HEADINGS.get(by, '')}"
+    heading = f"Films like *{film_link(film)}*{VIEW_HEADINGS.get(by, '')}"
     share = f"similar:{offset}:{by}:{film_value(film)}"
     if film.director:
         heading += f", directed by {escape(film.director)}"
     if typed:
         heading += f"\n_(you typed “{escape(typed[:MAX_TITLE_IN_TEXT])}”)_"
-    blocks: list[dict] = [_poster({"type": "section", "text": {"type": "mrkdwn", "text": heading}}, film)]
+    blocks: list[dict] = [with_poster({"type": "section", "text": {"type": "mrkdwn", "text": heading}}, film)]
     if namesakes:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "Not this one? Other films with this title:"}]})
         blocks.append({"type": "actions", "elements": [
@@ -137,24 +148,81 @@ def similar_message(film: Film, suggestions: list[Suggestion], offset: int = 0, 
     more = f"{offset + len(suggestions)}:{by}:{film_value(film)}"
     blocks.append({
         "type": "actions",
-        "elements": [_button("More like this", "more_like", more), SUGGEST_BUTTON, share_button(share)],
+        "elements": [button("More like this", "more_like", more), SUGGEST_BUTTON, share_button(share)],
     })
     return {"text": f"Films like {escape(film_label(film.title, film.year))}", "blocks": blocks}
 
 
-def list_message(heading: str, suggestions: list[Suggestion], share: str | None = None) -> dict:
-    """A heading (mrkdwn, already escaped) and films, each with poster, why and buttons; `share`: a Share button's value."""
+def list_message(heading: str, suggestions: list[Suggestion], share: str | None = None, buttons: list[dict] = ()) -> dict:
+    """A heading (mrkdwn, already escaped) and films, each with poster, why and buttons; `share`: a Share button's
+    value; `buttons`: more buttons at the end (e.g. "Similar directors" under `about`)."""
     blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading}}, {"type": "divider"}]
     for suggestion in suggestions:
         blocks.extend(suggestion_blocks(suggestion))
-    blocks.append({"type": "actions", "elements": [SUGGEST_BUTTON] + ([share_button(share)] if share else [])})
+    blocks.append({"type": "actions", "elements": [SUGGEST_BUTTON, *buttons] + ([share_button(share)] if share else [])})
     return {"text": heading, "blocks": blocks}
+
+
+def favourites_message(suggestions: list[Suggestion], genre: str | None, decade: str | None, ranked: bool) -> dict:
+    """Crowd favourites (`/movielike best`): a heading naming the genre and decade, then the films as list_message."""
+    which = " · ".join(escape(part) for part in (genre, decade) if part)
+    if not suggestions:
+        return plain(f"No films{' (' + which + ')' if which else ''} left to show: you have rated or seen them all.")
+    heading = "*Films people rate above their usual*" if ranked else (
+        "*Well-known films* (this model has no MovieLens ratings to rank by)")
+    return list_message(heading + (f" · {which}" if which else ""), suggestions)
+
+
+def unknown_genre(typed: str, candidates: list[str]) -> dict:
+    """`/movielike best` with a genre it does not know: the closest genres."""
+    names = " or ".join(f"*{escape(name)}*" for name in candidates[:3])
+    return plain(f"I don't know the genre “{escape(typed[:40])}”. Did you mean {names}? "
+                 f"For example `/movielike best {escape(candidates[0].lower())} 1980s`.")
+
+
+PAGES_LIKE_ACTION = "pages_like"  # value "<kind>:<page title>", kind "" for pages of any kind
+PAGES_SHOWN = 10
+STALE_PAGES = "That button names pages I can't show any more; try `/movielike pages George Lucas`."
+_KIND_PLURALS = {"company": "studios", "category": "categories", "person": "people"}
+
+
+def similar_pages(kind: str | None) -> tuple[str, str | None]:
+    """What to ask for pages like a page of this main kind, and the button's words: ("director", "Similar
+    directors"); the other roles a person plays are "person" ("Similar people"); an unknown kind asks for pages of
+    any kind ("Similar pages")."""
+    if kind in ("writer", "producer", "cinematographer", "editor"):
+        kind = "person"
+    plural = _KIND_PLURALS.get(kind, f"{kind}s") if kind else "pages"
+    return kind, f"Similar {plural}"
+
+
+def pages_button(page: Page) -> dict:
+    """'Similar directors' (or people, studios, genres...): pages like `page`, of its kind."""
+    kind, label = similar_pages(page.kind)
+    return button(label, PAGES_LIKE_ACTION, f"{kind or ''}:{page.title}"[:2000])
+
+
+def pages_message(page: Page, pages: list[Page], kind: str | None) -> dict:
+    """Pages like `page` (of `kind`, when asked for), each linked to its article with its kind, the films the two
+    share, and a button to go on from it; then Share."""
+    plural = similar_pages(kind)[1].removeprefix("Similar ") if kind else "pages"
+    heading = f"{plural.capitalize()} like *<{wikipedia_url(page.title)}|{escape(page.name)}>*"
+    message_blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading}}, {"type": "divider"}]
+    for other in pages[:PAGES_SHOWN]:
+        text = f"*<{wikipedia_url(other.title)}|{escape(other.name)}>*" + (f" · {other.kind}" if other.kind else "")
+        text += f"\n{escape(other.why)}" if other.why else ""
+        message_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_NOTICE_CHARS]},
+                               "accessory": button("Pages like this", PAGES_LIKE_ACTION, f"{kind or ''}:{other.title}"[:2000])})
+    if not pages:
+        message_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"No {plural} near it."}})
+    message_blocks.append({"type": "actions", "elements": [SUGGEST_BUTTON, share_button(f"pages:{kind or ''}:{page.title}")]})
+    return {"text": f"{plural.capitalize()} like {escape(page.name)}", "blocks": message_blocks}
 
 
 def watchlist_entry(film: Film) -> list[dict]:
     """A saved film: its link with Remove, then 👍 / 👎 and Seen it (in the watchlist message and the Home)."""
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": _film_link(film)},
-             "accessory": _button("Remove", "unsave_film", film_value(film))},
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": film_link(film)},
+             "accessory": button("Remove", "unsave_film", film_value(film))},
             rating_buttons(film, save=False)]
 
 
@@ -192,7 +260,7 @@ def ratings_message(liked: list[Film], disliked: list[Film]) -> dict:
         for film in films[:20]:
             message_blocks.append({
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": _film_link(film)},
+                "text": {"type": "mrkdwn", "text": film_link(film)},
                 "accessory": {"type": "button", "text": {"type": "plain_text", "text": "Undo"}, "action_id": "unrate",
                               "value": film_value(film)},
             })
@@ -205,7 +273,8 @@ def forget_confirmation() -> dict:
     return {
         "text": "Forget everything?",
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": "This deletes all your ratings and what I've shown you. Sure?"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": (
+                "This deletes all your ratings and what I've shown you, and takes you out of any movie night. Sure?")}},
             {"type": "actions", "elements": [
                 {"type": "button", "style": "danger", "text": {"type": "plain_text", "text": "Forget me"},
                  "action_id": "forget_confirm", "value": "yes"},
@@ -230,7 +299,7 @@ def home_view(recent: list[tuple[Film, int]], picks: list[Suggestion], watchlist
             view_blocks.extend(watchlist_entry(film))
     view_blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Your recent ratings"}})
     if recent:
-        lines = [f"{'👍' if value > 0 else '👎'} {_film_link(film)}" for film, value in recent[:10]]
+        lines = [f"{'👍' if value > 0 else '👎'} {film_link(film)}" for film, value in recent[:10]]
         view_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
     else:
         view_blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "Nothing rated yet: try `/movielike suggest`."}})

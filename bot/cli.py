@@ -11,6 +11,7 @@ import sys
 from bot import logs
 from bot.app import create_app
 from bot.config import BotConfig, ConfigError
+from bot.maps import FilmMaps
 from bot.server import create_web_app, serve
 from bot.services import Services
 from bot.state import UserStateStore
@@ -29,11 +30,12 @@ def main(argv: list[str] | None = None) -> int:
         config = Config.from_env()
         limit_blas_threads(config.blas_threads)
         engine = Engine.load(config.models_dir, config)
-        store = UserStateStore(connect(config.redis_url, config.redis_file, config.redis_cluster, config.redis_fsync))
+        store = UserStateStore(connect(config.redis_url, config.redis_file, config.redis_cluster, config.redis_fsync),
+                               night_ttl=bot_config.night_ttl_seconds)
     except (ConfigError, ValueError, BundleError, StoreUnavailable) as error:
         print(f"movielike-bot: {error}", file=sys.stderr)
         return 2
-    services = Services(engine, store)
+    services = Services(engine, store, maps=FilmMaps(bot_config.map_cache))
     gc.freeze()  # the loaded model is long-lived: keep it out of every garbage collection from now on
     logging.getLogger(__name__).info("model %s loaded (%d films); serving on port %d", engine.version, len(engine), bot_config.port)
     bolt = create_app(bot_config, services)

@@ -1,6 +1,6 @@
 """How the bot's messages reach Slack: replies to a response_url (through one shared keep-alive aiohttp session
-instead of a new session per reply, as Bolt's own `respond` does), chat.postMessage and views.publish. Each goes
-through bot/images.deliver, so a poster Slack cannot fetch never loses the message.
+instead of a new session per reply, as Bolt's own `respond` does), chat.postMessage, chat.update and views.publish.
+Each goes through bot/images.deliver, so a poster Slack cannot fetch never loses the message.
 
 Under load, opening a session and a connection for every reply cost more than the rest of a request together
 (bench/bot_load.py); listeners still just call `respond(...)`.
@@ -98,6 +98,21 @@ async def post_message(store: UserStateStore, client: AsyncWebClient, channel: s
     if error is not None:
         raise SlackApiError(f"chat.postMessage refused: {error.get('error')}", error)
     return answer
+
+
+async def update_message(store: UserStateStore, client: AsyncWebClient, channel: str, ts: str, message: dict) -> None:
+    """chat.update of a message the bot posted, with the poster fallback. Raises SlackApiError if refused."""
+
+    async def send(payload: dict) -> dict | None:
+        try:
+            await client.chat_update(channel=channel, ts=ts, **payload)
+        except SlackApiError as error:
+            return error.response.data if isinstance(error.response.data, dict) else {"error": str(error)}
+        return None
+
+    error = await deliver(store, message, send)
+    if error is not None:
+        raise SlackApiError(f"chat.update refused: {error.get('error')}", error)
 
 
 async def publish_view(store: UserStateStore, client: AsyncWebClient, user: str, view: dict) -> bool:

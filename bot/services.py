@@ -1,4 +1,4 @@
-"""What listeners use, handed to them through Bolt's context: the engine and the user-state store."""
+"""What listeners use, handed to them through Bolt's context: the engine, the user-state store and the film maps."""
 from __future__ import annotations
 
 import asyncio
@@ -9,6 +9,8 @@ from typing import Any
 
 import aiohttp
 
+from bot.config import DEFAULT_MAP_CACHE
+from bot.maps import FilmMaps
 from bot.state import UserRatings, UserStateStore
 from bot.store import StoreUnavailable
 from engine import Engine, Film, Suggestion
@@ -21,6 +23,7 @@ class Services:
     engine: Engine
     store: UserStateStore
     http: aiohttp.ClientSession | None = field(default=None, repr=False)  # opened by the web app at start-up
+    maps: FilmMaps = field(default_factory=lambda: FilmMaps(DEFAULT_MAP_CACHE), repr=False)  # `/movielike map`
 
     async def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Engine work goes to a thread so a slow fuzzy match never stalls the event loop."""

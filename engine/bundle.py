@@ -19,6 +19,21 @@ models/
   <version>/ratings.ann   Annoy index (angular) over the factors of the films with ratings
   <version>/ease_indptr.npy, ease_indices.npy, ease_weights.npy   CSR over film ids: EASE item-item weights over
                           every rated film (who watched what), the largest few hundred a film. Optional (with ratings)
+  <version>/poster_vectors.npy, poster_films.npy, posters.ann   the poster view (`movielike-train posters`): image
+                          features of the films' posters (float32 unit rows, manifest posters.dim wide), the film id
+                          of each row (int32, unique) and an Annoy index (angular) over the rows (item i = row i).
+                          Optional, all or none, with the manifest's `posters` section (model, weights, figures)
+  <version>/poster_thumbnails.npy   each poster row's poster, 48 x 32 pixels (uint8 RGB), for pictures (the map in
+                          Slack). Optional within the poster part
+  <version>/crowd_biases.npy, crowd_counts.npy   crowd favourites: each film's rating-predictor bias in stars (how
+                          much better its raters rate it than their usual), shrunk by n / (n + 5), float32, and the
+                          ratings n it was learned from (int32; 0 = unrated, bias 0). Optional, both or none, with
+                          the manifest's ratings.favourites section (training/ratings/crowd.py)
+  <version>/genres.json   {"names": [...], "indptr": [...], "indices": [...]}: CSR over film ids, film i's genres are
+                          names[indices[indptr[i]:indptr[i + 1]]] (infobox genres). Optional (older bundles lack it)
+  <version>/link_kinds.npy  each link's kinds, (links, 2) uint16: every kind's bit and the main kind's bit (director,
+                          actor, company, genre, place, category, film...; engine/kinds.py), read from the infobox
+                          fields films name it in. Optional: without it pages_like cannot filter by kind
 """
 from __future__ import annotations
 
@@ -33,6 +48,7 @@ import numpy as np
 from annoy import AnnoyIndex
 
 from engine.errors import BundleError
+from engine.kinds import check_kinds
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -50,9 +66,13 @@ FILES = (
     "film_neighbours.npy",
     "film_neighbour_scores.npy",
 )
-OPTIONAL_FILES = ("aliases.json",)  # added after format 1 shipped: absent in older bundles, checked when listed
+OPTIONAL_FILES = ("aliases.json", "poster_thumbnails.npy", "link_kinds.npy", "genres.json")  # added after format 1: checked when listed
 EASE_FILES = ("ease_indptr.npy", "ease_indices.npy", "ease_weights.npy")  # all or none, optional: added later
 RATING_FILES = ("rating_factors.npy", "rating_biases.npy", "rating_counts.npy", "ratings.ann")  # all or none
+FAVOURITE_FILES = ("crowd_biases.npy", "crowd_counts.npy")  # both or none, optional: added later (crowd favourites)
+POSTER_THUMBNAILS = "poster_thumbnails.npy"  # optional within the poster part: small posters for pictures
+POSTER_FILES = ("poster_vectors.npy", "poster_films.npy", "posters.ann")  # all or none, optional: `movielike-train posters`
+LINK_KINDS = "link_kinds.npy"  # optional: each link's kinds (person, studio, genre...), for pages_like(kind=...)
 RELOAD_CHANNEL = "movielike:models"  # the trainer publishes a new version's name here; bots reload at once
 NEIGHBOURS = 100  # exact nearest films stored per film: similar() for a known film is then a lookup
 
@@ -87,6 +107,16 @@ class RatingArrays:
 
 
 @dataclass
+class PosterArrays:
+    """The poster view: unit image-feature rows, the film id of each row, and an Annoy index whose item i is row i."""
+
+    vectors: np.ndarray
+    films: np.ndarray
+    index: AnnoyIndex
+    thumbnails: np.ndarray | None = None  # (posters, height, width, 3) uint8: row i is film films[i]'s poster, small
+
+
+@dataclass
 class Bundle:
     """A loaded, verified bundle. Vectors and Annoy indexes are memory-mapped, so processes share their pages."""
 
@@ -105,6 +135,10 @@ class Bundle:
     neighbour_scores: np.ndarray
     aliases: list
     ratings: RatingArrays | None = None
+    posters: PosterArrays | None = None
+    favourites: tuple[np.ndarray, np.ndarray] | None = None  # (shrunk biases, counts) by film id; None in older bundles
+    genres: dict | None = None  # genres.json (names, indptr, indices); None in older bundles
+    link_kinds: np.ndarray | None = None  # (links, 2) uint16, engine/kinds.py; None in bundles from before kinds
 
     @property
     def version(self) -> str:
@@ -134,8 +168,17 @@ def verify(path: Path) -> dict:
     if has_ratings and "ratings" not in manifest:
         raise BundleError(f"{path}: the manifest lists rating files but no ratings section; the bundle is incomplete. Retrain.")
     has_ease = any(name in listed for name in EASE_FILES)
+    has_favourites = any(name in listed for name in FAVOURITE_FILES)
+    if has_favourites and "favourites" not in manifest.get("ratings", {}):
+        raise BundleError(f"{path}: the manifest lists crowd favourite files but no ratings.favourites section; the "
+                          "bundle is incomplete. Retrain.")
+    has_posters = any(name in listed for name in POSTER_FILES)
+    if has_posters and "posters" not in manifest:
+        raise BundleError(f"{path}: the manifest lists poster files but no posters section; the bundle is incomplete. "
+                          "Run `movielike-train posters` again.")
     wanted = (FILES + tuple(name for name in OPTIONAL_FILES if name in listed) + (RATING_FILES if has_ratings else ())
-              + (EASE_FILES if has_ease else ()))
+              + (EASE_FILES if has_ease else ()) + (POSTER_FILES if has_posters else ())
+              + (FAVOURITE_FILES if has_favourites else ()))
     for name in wanted:
         if name not in listed:
             raise BundleError(f"{path}: the manifest does not list {name}; the bundle is incomplete. Retrain.")
@@ -173,7 +216,46 @@ def load_bundle(path: Path) -> Bundle:
         neighbour_scores=np.asarray(np.load(path / "film_neighbour_scores.npy", mmap_mode="r")),
         aliases=json.loads((path / "aliases.json").read_text()) if "aliases.json" in manifest["files"] else [],
         ratings=_load_ratings(path, manifest),
+        posters=_load_posters(path, manifest, len(films["titles"])),
+        favourites=_load_favourites(path, manifest, len(films["titles"])),
+        genres=_load_genres(path, manifest, len(films["titles"])),
+        link_kinds=_load_link_kinds(path, manifest),
     )
+
+
+def _load_link_kinds(path: Path, manifest: dict) -> np.ndarray | None:
+    """Each link's kinds (engine/kinds.py) when the bundle has them; BundleError when they do not fit the links."""
+    if LINK_KINDS not in manifest["files"]:
+        return None
+    kinds = np.load(path / LINK_KINDS)
+    problem = check_kinds(kinds, int(manifest["counts"]["links"]))
+    if problem:
+        raise BundleError(f"{path}: {problem}. Retrain with `movielike-train train`.")
+    return kinds
+
+
+def _load_favourites(path: Path, manifest: dict, n_films: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(shrunk biases, counts) when the bundle has crowd favourites; BundleError when they do not fit the catalogue."""
+    if FAVOURITE_FILES[0] not in manifest["files"]:
+        return None
+    biases, counts = (np.load(path / name) for name in FAVOURITE_FILES)
+    if biases.shape != (n_films,) or counts.shape != (n_films,):
+        raise BundleError(f"{path}: crowd favourites {biases.shape} / {counts.shape} do not fit {n_films} films. Retrain.")
+    return biases.astype(np.float32), counts.astype(np.int64)
+
+
+def _load_genres(path: Path, manifest: dict, n_films: int) -> dict | None:
+    """genres.json when the bundle has it; BundleError when its CSR does not fit the catalogue or its names."""
+    if "genres.json" not in manifest["files"]:
+        return None
+    genres = json.loads((path / "genres.json").read_text())
+    names = genres.get("names", [])
+    indptr = np.asarray(genres.get("indptr", []), dtype=np.int64)
+    indices = np.asarray(genres.get("indices", []), dtype=np.int64)
+    if (len(indptr) != n_films + 1 or indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0)
+            or (len(indices) and not 0 <= indices.min() <= indices.max() < len(names))):
+        raise BundleError(f"{path}: genres.json does not fit {n_films} films and {len(names)} genre names. Retrain.")
+    return {"names": [str(name) for name in names], "indptr": indptr, "indices": indices}
 
 
 def _load_ratings(path: Path, manifest: dict) -> RatingArrays | None:
@@ -191,6 +273,28 @@ def _load_ratings(path: Path, manifest: dict) -> RatingArrays | None:
         index=index,
         ease=tuple(np.load(path / name) for name in EASE_FILES) if EASE_FILES[0] in manifest["files"] else None,
     )
+
+
+def _load_posters(path: Path, manifest: dict, n_films: int) -> PosterArrays | None:
+    """The poster view when the bundle has it; BundleError when its arrays do not fit together or the catalogue."""
+    if POSTER_FILES[0] not in manifest["files"]:
+        return None
+    vectors = np.load(path / "poster_vectors.npy", mmap_mode="r")
+    films = np.load(path / "poster_films.npy")
+    dim = int(manifest["posters"]["dim"])
+    if (vectors.ndim != 2 or vectors.shape != (len(films), dim) or films.ndim != 1 or len(np.unique(films)) != len(films)
+            or (len(films) and not 0 <= int(films.min()) <= int(films.max()) < n_films)):
+        raise BundleError(f"{path}: the poster view does not fit: vectors {vectors.shape}, {films.shape[0]} film ids "
+                          f"(unique, below {n_films}), posters.dim {dim}. Run `movielike-train posters` again.")
+    index = AnnoyIndex(dim, "angular")
+    index.load(str(path / "posters.ann"))
+    thumbnails = None
+    if POSTER_THUMBNAILS in manifest["files"]:
+        thumbnails = np.load(path / POSTER_THUMBNAILS, mmap_mode="r")
+        if thumbnails.dtype != np.uint8 or thumbnails.ndim != 4 or thumbnails.shape[0] != len(films) or thumbnails.shape[3] != 3:
+            raise BundleError(f"{path}: the poster thumbnails {thumbnails.shape} {thumbnails.dtype} do not fit {len(films)} "
+                              "posters (uint8 RGB). Run `movielike-train posters` again.")
+    return PosterArrays(vectors=np.asarray(vectors), films=films.astype(np.int64), index=index, thumbnails=thumbnails)
 
 
 def write_current(models_dir: Path, version: str) -> None:

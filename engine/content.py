@@ -5,6 +5,8 @@ weighs what it should. Built once per bundle from the links every bundle already
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from engine.vectors import csr_positions
@@ -37,13 +39,15 @@ class LinkContent:
         self._link_data = self.data[by_link]
         self._frequency = frequency
 
-    def scores(self, films: list[int]) -> np.ndarray:
-        """Each film's summed TF-IDF cosine with `films` (float32, one per film)."""
+    def scores(self, films: list[int], among: Rows | None = None) -> np.ndarray:
+        """Each film's summed TF-IDF cosine with `films` (float32): one per film, or one per film of `among`
+        (`rows(films)`: a group's candidates, read once for every member's likes and dislikes)."""
+        if among is not None:
+            return self._scores_among(films, among)
         scores = np.zeros(self.n_films, dtype=np.float32)
-        where = csr_positions(self.indptr, films)
-        if not len(where):
+        profile = self._profile(films)
+        if profile is None:
             return scores
-        profile = np.bincount(self.indices[where], weights=self.data[where], minlength=self.n_links).astype(np.float32)
         pages = np.flatnonzero(profile)
         if self._frequency[pages].sum() * 4 < len(self.indices):  # few pages' films to visit: go by page
             touched = csr_positions(self._link_indptr, pages)
@@ -52,3 +56,40 @@ class LinkContent:
         products = self.data * profile[self.indices]  # most pages: one pass over every film's links
         scores[self._nonempty] = np.add.reduceat(products, self._starts)
         return scores
+
+    def rows(self, films: np.ndarray) -> Rows:
+        """The rows of `films`, gathered once, for scores(..., among=...)."""
+        films = np.asarray(films, dtype=np.int64)
+        where = csr_positions(self.indptr, films)
+        lengths = np.diff(self.indptr)[films]
+        nonempty = lengths > 0
+        starts = (np.cumsum(lengths) - lengths)[nonempty]
+        return Rows(len(films), nonempty, starts, self.indices[where], self.data[where])
+
+    def _profile(self, films: list[int]) -> np.ndarray | None:
+        """The summed TF-IDF rows of `films`, one weight per page; None when they have no links."""
+        where = csr_positions(self.indptr, films)
+        if not len(where):
+            return None
+        return np.bincount(self.indices[where], weights=self.data[where], minlength=self.n_links).astype(np.float32)
+
+    def _scores_among(self, films: list[int], among: Rows) -> np.ndarray:
+        profile = self._profile(films)
+        if profile is None or not among.count:
+            return np.zeros(among.count, dtype=np.float32)
+        scores = np.zeros(among.count, dtype=np.float32)
+        if len(among.starts):
+            scores[among.nonempty] = np.add.reduceat(among.data * profile[among.pages], among.starts)
+        return scores
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Some films' rows of the TF-IDF matrix, one after the other: which films have links, where each of their rows
+    starts, and each entry's page and weight."""
+
+    count: int
+    nonempty: np.ndarray
+    starts: np.ndarray
+    pages: np.ndarray
+    data: np.ndarray

@@ -8,16 +8,20 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import group as grouping
 from engine import recommend as recommending
 from engine import similar as similarity
-from engine.blend import VIEWS, Blend, check_view
+from engine.blend import SIMILAR_VIEWS, VIEWS, Blend, check_view
 from engine.bundle import Bundle, current_version, load_current, load_newest_intact
 from engine.config import Config
 from engine.errors import BundleError, EngineError, NotFound
 from engine.explain import display_link
+from engine.favourites import parse_decade
 from engine.films import Film, Suggestion
+from engine.group import GroupMember, MemberIds
 from engine.model import LoadedModel
 from engine.normalize import title_key
+from engine.pages import Page, pages_like
 from engine.remote import RemoteModels, is_remote
 from engine.titles import Match, resolve_in
 
@@ -103,15 +107,22 @@ class Engine:
         return self._model.ratings is not None
 
     @property
+    def has_posters(self) -> bool:
+        """Whether the loaded model has the poster view (published by `movielike-train posters`)."""
+        return self._model.posters is not None
+
+    @property
     def blend(self) -> Blend:
         return self._model.blend
 
     def views_for(self, film: int | Film) -> tuple[str, ...]:
-        """The views `similar` can show for this film: all three when it has MovieLens ratings, else links."""
+        """The views `similar` can show for this film: both, links and ratings when it has MovieLens ratings, else
+        links; then posters when the model has a poster vector for it."""
         model = self._model
         film_id = model.id_of_key.get(film.key) if isinstance(film, Film) else int(film)
-        ratings = model.ratings
-        return VIEWS if film_id is not None and ratings is not None and ratings.has_ratings(film_id) else ("links",)
+        ratings, posters = model.ratings, model.posters
+        views = VIEWS if film_id is not None and ratings is not None and ratings.has_ratings(film_id) else ("links",)
+        return (*views, "posters") if film_id is not None and posters is not None and posters.has_poster(film_id) else views
 
     def set_blend(self, blend: Blend) -> None:
         """Use other blend weights until the next reload (the trainer's tuning and experiments)."""
@@ -218,11 +229,14 @@ class Engine:
         (shared rare links, one article linking to the other; training/publish/neighbours.py). `by="ratings"`:
         cosine of the ratings model's factors (liked by the same people); NoRatingsView for a film MovieLens never
         rated. `by="both"` (default): the two blended by the tuned weight (0 as the ratings cosine of a film nobody
-        rated); links alone when the film itself has no ratings.
+        rated); links alone when the film itself has no ratings. `by="posters"`: cosine of the films' poster image
+        features, among the films with a poster (fewer than k when fewer have one), why "poster looks alike";
+        NoPosterView for a film without a poster vector or a model without the poster view (`views_for` says which
+        films have it).
         """
         model = self._model
         k = _clamp(k)
-        view = check_view(by)
+        view = check_view(by, SIMILAR_VIEWS)
         film_id = _match(model, title_or_id).id
         skip = {film_id, *(int(i) for i in exclude)}
         return similarity.similar(model, film_id, k, skip, view)
@@ -234,6 +248,27 @@ class Engine:
         """
         model = self._model
         return similarity.about(model, _link_id(model, link_text), _clamp(k))
+
+    def page(self, link_text: str) -> Page:
+        """The linked page `link_text` means (as `about` resolves it): title, name shown, main kind, films linking."""
+        model = self._model
+        return model.pages.page(_link_id(model, link_text))
+
+    @property
+    def has_page_kinds(self) -> bool:
+        """Whether the loaded model knows each page's kind (bundles from before kinds do not)."""
+        return self._model.pages.has_kinds
+
+    def pages_like(self, page: str, k: int = 10, kind: str | None = None) -> list[Page]:
+        """The k linked pages nearest a page by their link vectors (cosine in [-1, 1]), best first, never the page.
+
+        `kind` ('director', 'actor', 'person', 'company', 'genre', 'place', 'category', 'film'...; engine/kinds.py)
+        keeps only pages of that kind (any of their kinds: George Lucas is a director, a writer and a producer);
+        ValueError for an unknown kind, NoPageKinds on a model without page kinds. Each Page's why names the films
+        whose articles link to both, best known first. NotFound carries the closest page names.
+        """
+        model = self._model
+        return pages_like(model.pages, model.label, _link_id(model, page), _clamp(k), kind)
 
     def recommend(
         self,
@@ -260,6 +295,60 @@ class Engine:
         view = check_view(by)
         return _recommend(model, _known_ids(model, likes), _known_ids(model, dislikes), _known_ids(model, seen),
                           _known_ids(model, exclude), k, view)
+
+    def favourites(self, k: int = 10, genre: str | None = None, decade: str | int | None = None,
+                   exclude: Iterable[str | int] = ()) -> list[Suggestion]:
+        """The films people rate above their usual: the rating predictor's film biases, shrunk toward 0 for films
+        with few ratings (bias x n / (n + 5); training/ratings/crowd.py), best first; score = stars above the usual,
+        why "rated 0.6 stars above its raters' usual (1,234 ratings)".
+
+        `genre`: one genre, case-insensitive (NotFound with the closest names for an unknown one); `decade`:
+        "1980s", "80s", "1980" or 1980 (BadInput otherwise); `exclude`: stable keys, exact titles or ids never
+        returned. Well-known films (score: popularity in [0, 1], a why saying so) fill in when fewer rated films
+        match, and are all there is on a model without MovieLens ratings.
+        """
+        model = self._model
+        favourites = model.favourites
+        name = favourites.genre(genre) if genre is not None else None
+        first_year = parse_decade(str(decade)) if decade is not None else None
+        exclude = list(exclude)
+        keys = {e for e in exclude if isinstance(e, str) and e in model.id_of_key}  # stored keys: dict lookups
+        skip = set(_ids(model, keys)) | set(_known_ids(model, [e for e in exclude if e not in keys]))
+        return [model.suggestion(film, score, why) for film, score, why in favourites.top(_clamp(k), name, first_year, skip)]
+
+    def favourites_genre(self, text: str) -> str:
+        """The genre name `favourites(genre=text)` filters by; NotFound with the closest names for an unknown one."""
+        return self._model.favourites.genre(text)
+
+    @property
+    def has_favourites(self) -> bool:
+        """Whether `favourites` ranks by the crowd's ratings (False: a model without them lists well-known films)."""
+        return self._model.favourites.has_biases
+
+    @property
+    def genres(self) -> list[str]:
+        """The genre names `favourites` filters by (empty for a model from before genres were stored)."""
+        return list(self._model.favourites.genre_names)
+
+    def recommend_group(self, members: Sequence[GroupMember], k: int = 5, exclude: Iterable[str] = ()
+                        ) -> list[Suggestion]:
+        """Picks for a group (movie night) from each member's ratings (stable keys; keys this model lacks are
+        skipped): the members' own scores averaged, plus a least-misery term, never a film any member rated or
+        saw or one very close to something a member disliked; whys name the members (engine/group.py says how
+        and why). Well-known films when nobody liked anything yet. BadInput for no members or more than
+        MAX_GROUP."""
+        model = self._model
+        ids = [_member_ids(model, member) for member in members]
+        return grouping.recommend_group(model, ids, _clamp(k), _ids(model, exclude))
+
+
+def _member_ids(model: LoadedModel, member: GroupMember) -> MemberIds:
+    """A member's ratings as ids of `model`: liked wins over disliked, both over seen (as in _recommend)."""
+    liked = list(dict.fromkeys(_ids(model, member.likes)))
+    liked_set = set(liked)
+    disliked = [i for i in dict.fromkeys(_ids(model, member.dislikes)) if i not in liked_set]
+    rated = liked_set.union(disliked)
+    return MemberIds(member.name, liked, disliked, [i for i in dict.fromkeys(_ids(model, member.seen)) if i not in rated])
 
 
 def _recommend(model: LoadedModel, liked: list[int], disliked: list[int], seen: list[int], exclude: list[int], k: int,
@@ -301,7 +390,9 @@ def _ids(model: LoadedModel, keys: Iterable[str]) -> list[int]:
 
 
 def _link_id(model: LoadedModel, link_text: str) -> int:
-    """Resolve a linked page's name; NotFound carries the closest page names."""
+    """Resolve a linked page's name (its exact title first: buttons carry it); NotFound carries the closest names."""
+    if link_text in model.link_id_of_title:
+        return model.link_id_of_title[link_text]
     try:
         return resolve_in(model.link_names, link_text, what="page").id
     except NotFound as error:

@@ -30,3 +30,16 @@ class BundleError(EngineError):
 
 class NoRatingsView(EngineError):
     """A ratings-view query for a film MovieLens never rated, or on a model trained without ratings."""
+
+
+class NoPosterView(EngineError):
+    """A poster-view query for a film without a poster vector, or on a model published without the poster part
+    (`missing_part` is then True: an admin adds the part with `movielike-train posters`)."""
+
+    def __init__(self, message: str, missing_part: bool = False):
+        super().__init__(message)
+        self.missing_part = missing_part
+
+
+class NoPageKinds(EngineError):
+    """A kind filter on pages (`pages_like(..., kind=...)`) with a model published before page kinds were stored."""

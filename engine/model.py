@@ -8,8 +8,11 @@ from engine.bundle import Bundle
 from engine.config import Config
 from engine.content import LinkContent
 from engine.explain import Explainer, display_link
+from engine.favourites import Favourites
 from engine.film_links import FilmLinks
 from engine.films import Film, Suggestion
+from engine.pages import PageIndex
+from engine.posters import PosterView
 from engine.ratings import RatingsView
 from engine.search import VectorSearch
 from engine.titles import NameIndex
@@ -17,7 +20,8 @@ from engine.vectors import top_k
 
 
 class LoadedModel:
-    """The catalogue (titles, years, posters...), name indexes, vector search, explanations and the ratings view."""
+    """The catalogue (titles, years, posters...), name indexes, vector search, explanations, the ratings view and
+    the poster view (None when the bundle has no such part)."""
 
     def __init__(self, bundle: Bundle, config: Config):
         self.bundle = bundle
@@ -37,6 +41,8 @@ class LoadedModel:
         n_model_links = int(bundle.manifest["counts"]["model_links"])
         link_films = np.bincount(bundle.link_indices, minlength=len(bundle.link_titles))[:n_model_links]
         self.link_names = NameIndex(bundle.link_titles[:n_model_links], link_films.astype(np.float32))
+        # Exact titles first: a button carries a page's exact title, which fuzzy matching may take for another page
+        self.link_id_of_title = {title: i for i, title in enumerate(bundle.link_titles[:n_model_links])}
         self.film_links = FilmLinks(bundle.link_titles, bundle.link_indptr, bundle.link_indices, self.titles, self.id_of_key)
         self.explainer = Explainer(bundle.link_titles, bundle.link_indptr, bundle.link_indices, bundle.n_films,
                                    self.film_links, self.label)
@@ -46,12 +52,21 @@ class LoadedModel:
             mode = "exact" if bundle.n_films <= config.exact_max_films else "annoy"
         self.films = VectorSearch(bundle.film_vectors, bundle.film_index, mode, config.annoy_search_k)
         self.popular_order = np.argsort(-self.popularity, kind="stable")
+        self.pages = PageIndex(bundle.link_titles, bundle.link_vectors, bundle.link_indptr, bundle.link_indices,
+                               self.popular_order, bundle.link_kinds)
         self.film_vectors = np.asarray(bundle.film_vectors)  # a plain view of the memory map: no per-slice overhead
         arrays = bundle.ratings
         self.ratings = None if arrays is None else RatingsView(
             arrays.factors, arrays.biases, arrays.counts, arrays.alpha, arrays.fold_in_l2,
             arrays.index if mode == "annoy" else None, arrays.ease)
+        posters = bundle.posters
+        poster_mode = config.search if config.search != "auto" else (
+            "exact" if posters is None or len(posters.films) <= config.exact_max_films else "annoy")
+        self.posters = None if posters is None else PosterView(posters.vectors, posters.films, posters.index,
+                                                              poster_mode, config.annoy_search_k, posters.thumbnails)
         self.blend = Blend.from_manifest(bundle.manifest)
+        biases, counts = bundle.favourites or (None, None)
+        self.favourites = Favourites(biases, counts, bundle.genres, self.years, self.popularity)
 
     def __len__(self) -> int:
         return len(self.titles)

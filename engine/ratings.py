@@ -106,11 +106,13 @@ class EaseView:
         self.weights = np.asarray(weights, dtype=np.float32)
         self.n_films = len(self.indptr) - 1
         self.scored = np.diff(self.indptr) > 0  # films EASE knows (callers rank the others apart)
+        self.scored_ids = np.flatnonzero(self.scored)  # the same as ids: gathering by ids is ~8x faster than by mask
 
     def scores(self, watched: list[int]) -> np.ndarray:
         """EASE scores of every film for someone who watched `watched` (liked, disliked or so-so alike); 0 for
         films outside EASE (`scored` says which are in: callers rank those apart)."""
-        films = np.asarray([f for f in watched if self.scored[f]], dtype=np.int64)
+        films = np.asarray(watched, dtype=np.int64)
+        films = films[self.scored[films]]
         scores = np.zeros(self.n_films, dtype=np.float32)
         if len(films):
             where = csr_positions(self.indptr, films)

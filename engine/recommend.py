@@ -44,42 +44,60 @@ def recommend(model: LoadedModel, liked: list[int], disliked: list[int], skip: s
 
 
 def signals(model: LoadedModel, liked: list[int], disliked: list[int], seen: list[int] = (), view: str = "both",
-            blend=None, skip: set[int] | None = None) -> dict[str, np.ndarray]:
+            blend=None, skip: set[int] | None = None, closed: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """What recommend(by both / ratings) adds up, one score per film each, standardised on their best films:
     `watched` (EASE over every film they rated or saw), `taste` (the folded-in taste model), and with the links
     view `content` (TF-IDF overlap of links with the liked films), `centroid` (cosine to the liked films' mean
     vector) and `unlike` (minus the overlap with the disliked films). The trainer reads them all to tune the
     weights; with a `blend`, a signal it weighs 0 is not computed. Each is standardised on its best films that
-    can be picked: `skip` (default: the rated and seen films) never counts among them."""
+    can be picked: `skip` (default: the rated and seen films), or the mask `closed`, never counts among them."""
     ratings = model.ratings
     parts: dict[str, np.ndarray] = {}
-    closed = np.zeros(len(model), dtype=bool)
-    closed[list(skip if skip is not None else {*liked, *disliked, *seen})] = True
-
-    def standardise(scores: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
-        return standardise_top(scores, closed if where is None else closed[where])
+    if closed is None:
+        closed = np.zeros(len(model), dtype=bool)
+        closed[list(skip if skip is not None else {*liked, *disliked, *seen})] = True
 
     def wanted(signal: str) -> bool:
         return blend is None or blend.weight_of(signal) != 0
 
     if ratings.ease is not None:  # standardised over the films EASE knows; the others get the lowest score
-        scored = ratings.ease.scored
-        known = standardise(ratings.ease.scores([*liked, *disliked, *seen])[scored], scored)
+        scored = ratings.ease.scored_ids
+        known = standardise_top(ratings.ease.scores([*liked, *disliked, *seen])[scored], closed[scored])
         watched = np.full(len(model), float(known.min()) if len(known) else 0.0, dtype=np.float32)
         watched[scored] = known
         parts["watched"] = watched
     if wanted("taste"):
-        taste_of_rated = standardise(ratings.taste_scores(ratings.fold_in(liked, disliked)), ratings.rated_ids)
+        rated = ratings.rated_ids
+        taste_of_rated = standardise_top(ratings.taste_scores(ratings.fold_in(liked, disliked)), closed[rated])
         taste = np.full(len(model), float(taste_of_rated.min()) if len(taste_of_rated) else 0.0, dtype=np.float32)
-        taste[ratings.rated_ids] = taste_of_rated  # films nobody rated: no taste evidence, the lowest score
+        taste[rated] = taste_of_rated  # films nobody rated: no taste evidence, the lowest score
         parts["taste"] = taste
     if view == "both":
-        if wanted("content"):
-            parts["content"] = standardise(model.content.scores(liked[:CONTENT_FILMS]))
-        if wanted("centroid"):
-            parts["centroid"] = standardise(model.film_vectors @ model.film_vectors[liked].mean(axis=0))
-        if disliked and wanted("unlike"):  # films sharing links with the disliked ones sink
-            parts["unlike"] = -standardise(model.content.scores(disliked[:CONTENT_FILMS]))
+        parts.update(link_signals(model, liked, disliked, closed, blend))
+    return parts
+
+
+def link_signals(model: LoadedModel, liked: list[int], disliked: list[int], closed: np.ndarray, blend=None,
+                 among: np.ndarray | None = None, rows=None) -> dict[str, np.ndarray]:
+    """signals()'s link-view part: `content`, `centroid` and `unlike`, for every film or only the films `among`
+    (a group's candidates: the exact TF-IDF pass over every film is most of a query's time; `rows`, their
+    content.rows(among), when the caller reads them for several members), each standardised on its best open films
+    among them."""
+    parts: dict[str, np.ndarray] = {}
+    closed_among = closed if among is None else closed[among]
+    if among is not None and rows is None:
+        rows = model.content.rows(among)
+
+    def wanted(signal: str) -> bool:
+        return blend is None or blend.weight_of(signal) != 0
+
+    if wanted("content"):
+        parts["content"] = standardise_top(model.content.scores(liked[:CONTENT_FILMS], rows), closed_among)
+    if wanted("centroid"):
+        vectors = model.film_vectors if among is None else model.film_vectors[among]
+        parts["centroid"] = standardise_top(vectors @ model.film_vectors[liked].mean(axis=0), closed_among)
+    if disliked and wanted("unlike"):  # films sharing links with the disliked ones sink
+        parts["unlike"] = -standardise_top(model.content.scores(disliked[:CONTENT_FILMS], rows), closed_among)
     return parts
 
 
@@ -96,11 +114,12 @@ def standardise_top(scores: np.ndarray, closed: np.ndarray | None = None, top: i
     seen) left out of those best: signals whose tails differ (EASE is mostly zeros, cosines are not) weigh alike
     where the picks are made."""
     scores = np.asarray(scores, dtype=np.float32)
-    open_scores = scores if closed is None or not closed.any() else scores[~closed]
-    if len(open_scores) <= top:
-        best = open_scores
-    else:
-        best = np.partition(open_scores, len(open_scores) - top)[-top:]
+    n_closed = 0 if closed is None else int(np.count_nonzero(closed))
+    if len(scores) - n_closed <= top:
+        best = scores[~closed] if n_closed else scores
+    else:  # closed films at -inf fall below the top (a boolean mask gather would cost more than the partition)
+        open_scores = np.where(closed, -np.inf, scores) if n_closed else scores
+        best = np.partition(open_scores, len(scores) - top)[-top:]
     spread = float(best.std())
     scores = scores - float(best.mean())
     return scores / spread if spread > 1e-12 else scores

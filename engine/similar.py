@@ -1,9 +1,10 @@
-"""Films like a film (by shared links, by who liked them, or both blended) and films around a linked page."""
+"""Films like a film (by shared links, by who liked them, both blended, or by how their posters look) and films
+around a linked page."""
 from __future__ import annotations
 
 import numpy as np
 
-from engine.errors import NoRatingsView
+from engine.errors import NoPosterView, NoRatingsView
 from engine.films import Suggestion
 from engine.model import LoadedModel
 
@@ -11,11 +12,18 @@ RATINGS_POOL = 100  # similar(by=both): the ratings view's nearest films that jo
 ABOUT_POPULARITY_PRIOR = 0.3  # about(): people asking about a person expect their known films first
 NO_RATINGS_MODEL = ("This model was trained without MovieLens ratings, so there is no ratings view: "
                     "use the links view, or retrain with --ratings.")
+NO_POSTER_MODEL = ("This model has no poster view: an admin adds one with `movielike-train posters`. "
+                   "Use the links or ratings view meanwhile.")
+# All the poster view knows is image features (colours, layout, textures and, with ImageNet weights, the objects
+# and faces a pretrained network sees), not why the films are alike.
+WHY_POSTERS = "poster looks alike"
 
 
 def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str) -> list[Suggestion]:
     """The k films most like `film_id` in `view`, best first, none in `skip` (which holds the film itself)."""
     ratings = model.ratings
+    if view == "posters":
+        return similar_by_posters(model, film_id, k, skip)
     if view == "ratings":
         need_ratings(model, film_id)
         ids, scores = ratings.neighbours(film_id, k, skip)
@@ -61,6 +69,22 @@ def similar_by_links(model: LoadedModel, film_id: int, k: int, skip: set[int]) -
         found, found_scores = model.films.nearest(model.bundle.film_vectors[film_id], k, exclude=taken)
         kept += [(i, min(s, floor)) for i, s in zip(found.tolist(), found_scores.tolist())]
     return [model.suggestion(i, s, model.explainer.why(film_id, i)) for i, s in kept[:k]]
+
+
+def similar_by_posters(model: LoadedModel, film_id: int, k: int, skip: set[int]) -> list[Suggestion]:
+    """The films whose posters are nearest `film_id`'s by cosine (in [-1, 1]), best first; NoPosterView without one."""
+    need_poster(model, film_id)
+    ids, scores = model.posters.neighbours(film_id, k, skip)
+    return [model.suggestion(i, s, WHY_POSTERS) for i, s in zip(ids.tolist(), scores.tolist())]
+
+
+def need_poster(model: LoadedModel, film_id: int) -> None:
+    """NoPosterView, saying what to try instead, unless the film has a poster vector."""
+    if model.posters is None:
+        raise NoPosterView(NO_POSTER_MODEL, missing_part=True)
+    if not model.posters.has_poster(film_id):
+        raise NoPosterView(f"{model.label(film_id)} has no poster in this model, so there is no poster view of it: "
+                           "try the links view (--by links).")
 
 
 def need_ratings(model: LoadedModel, film_id: int) -> None:

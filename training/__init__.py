@@ -6,5 +6,7 @@ ratings/     the rating predictors (RMSE), the taste model and its export into t
 publish/     writing bundles (one writer, checksums, atomic renames), the retrain guard, notifying bots
 evaluation/  link metrics and franchise pairs, baselines, the recommendation evaluation that tunes the blend
 wikipedia/   films from a Wikipedia dump: download, streaming, wikitext parsing, extraction
+posters/     the poster view: poster images (a folder, or downloaded politely), Keras image features, the
+             genre-sharing figure, and publishing them as a new version (`posters`)
 train.py     the `train` / `all` commands' work; report.py the `report` command's pictures; cli.py `movielike-train`
 """

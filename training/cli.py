@@ -18,6 +18,10 @@ def _default_ratings(config: Config) -> Path:
     return config.data_dir / "movielens" / "ml-latest-small" / "ratings.csv"
 
 
+def _default_posters(config: Config) -> Path:
+    return config.data_dir / "posters" / "ml_movieid_jpg"
+
+
 def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> None:
     default_films = config.data_dir / "films" / "films.ndjson"
     parser.add_argument("--films", type=Path, default=default_films, help=f"films file (default {default_films})")
@@ -42,6 +46,8 @@ def _add_train_arguments(parser: argparse.ArgumentParser, config: Config) -> Non
     parser.add_argument("--mixed-precision", action="store_true", help="float16 compute on a GPU")
     parser.add_argument("--cpu", action="store_true", help="train on the CPU even when GPUs are present")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--logdir", type=Path, default=None,
+                        help="write TensorBoard logs here: every model's loss by epoch, the film vectors for the projector")
     parser.add_argument("--no-evaluate", action="store_true",
                         help="skip the recommendation evaluation (faster; the blend keeps its default weights)")
     parser.add_argument("--rating-epochs", type=int, default=None,
@@ -115,7 +121,10 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     _add_bundle_arguments(report, config)
     report.add_argument("--out", type=Path, default=Path("var/report"), help="folder for the PNGs (default var/report)")
     report.add_argument("--film", default=None, help="the film whose neighbourhood to map (default: the best known)")
+    report.add_argument("--posters", type=Path, default=_default_posters(config),
+                        help="poster JPEGs named by MovieLens id, drawn on the map of films (default: the shared data's)")
 
+    _add_posters_parser(commands, config)
     fetch = commands.add_parser("fetch-data", help="download the public films and MovieLens data, verified", description=(
         "Download MovieLens ml-latest-small (GroupLens) and the Deep Learning Cookbook's wp_movies_10k.ndjson, "
         "verify their checksums and lay them out as MOVIELIKE_DATA expects."))
@@ -159,7 +168,7 @@ def _train(args: argparse.Namespace, config: Config, guarded: bool = False) -> i
         run = train_and_publish(args.films, args.models, params, args.min_films, ratings, args.trees,
                                 config.keep_versions, progress=not args.quiet, guard_tolerance=tolerance,
                                 evaluate=not args.no_evaluate, rating_params=rating_params,
-                                taste_params=taste_params, evaluation_users=args.evaluation_users)
+                                taste_params=taste_params, evaluation_users=args.evaluation_users, logdir=args.logdir)
     except (ValueError, BundleError) as error:  # unreadable films, an object store that cannot be reached...
         print(f"movielike-train: {error}", file=sys.stderr)
         return 1
@@ -216,7 +225,8 @@ def _current_bundle(models: Path) -> Path | None:
 def _evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from training.evaluation.recommendations import evaluate_recommendations
+    from training.evaluation.group import evaluate_groups
+    from training.evaluation.recommendations import evaluate_recommendations, prepare_split
     from training.publish.bundle import update_manifest
 
     bundle = _current_bundle(args.models)
@@ -228,7 +238,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.max_users is not None and args.max_users < 2:
         print("movielike-train: --max-users must be at least 2 (half tune, half are scored).", file=sys.stderr)
         return 2
-    figures = evaluate_recommendations(bundle, args.ratings, max_users=args.max_users)
+    split = prepare_split(bundle, args.ratings, max_users=args.max_users)
+    figures = evaluate_recommendations(bundle, args.ratings, split=split)
+    figures["groups"] = evaluate_groups(split)
     # The figures only: the served weights and the guard's reference figures stay those `train` measured and
     # published (an evaluation of a few users must not change what bots serve).
     update_manifest(bundle, {"evaluation": figures})
@@ -244,12 +256,80 @@ def _report(args: argparse.Namespace) -> int:
     if bundle is None:
         return 3
     try:
-        paths = write_report(bundle, args.out, args.film)
+        paths = write_report(bundle, args.out, args.film, posters=args.posters)
     except ValueError as error:
         print(f"movielike-train: {error}", file=sys.stderr)
         return 1
     for path in paths:
         print(f"wrote {path}")
+    return 0
+
+
+def _add_posters_parser(commands, config: Config) -> None:
+    from training.posters.embed import DEFAULT_MODEL, IMAGE_SIZE, MODELS
+
+    posters = commands.add_parser("posters", help="the poster view: films whose posters look alike", description=(
+        "Compute an image vector per poster with a Keras application, measure how often a film's 10 nearest posters "
+        "share a genre with it (vs the links view and random films), and publish the current model plus this poster "
+        "view as a new version (atomically; running engines pick it up). `movielike similar TITLE --by posters`."))
+    _add_bundle_arguments(posters, config)
+    posters.add_argument("--images", type=Path, default=_default_posters(config),
+                         help="folder of poster JPEGs named <MovieLens id>.jpg (default: the shared data's)")
+    posters.add_argument("--download", action="store_true",
+                         help="download the catalogue's poster URLs instead (politely: cache, rate limit, retries)")
+    posters.add_argument("--cache", type=Path, default=Path("var/cache/posters"),
+                         help="where downloaded posters are kept; a second run resumes (default var/cache/posters)")
+    posters.add_argument("--contact", default=None,
+                         help="your URL or email address for the downloads' User-Agent (needed with --download)")
+    posters.add_argument("--delay", type=float, default=1.0, help="seconds between download requests (default 1)")
+    posters.add_argument("--limit", type=int, default=None, help="only the N best-known films with a poster")
+    posters.add_argument("--model", choices=sorted(MODELS), default=DEFAULT_MODEL,
+                         help=f"the image model (default {DEFAULT_MODEL}: measured best on the shared posters, with random weights)")
+    posters.add_argument("--weights", default="imagenet",
+                         help="imagenet (downloaded by Keras once), none (random: tests only) or a weights file (.h5)")
+    posters.add_argument("--image-size", type=int, default=IMAGE_SIZE, help=f"pixels a side (default {IMAGE_SIZE})")
+    posters.add_argument("--batch-size", type=int, default=32)
+    posters.add_argument("--films", type=Path, default=None,
+                         help="films file with the infobox genres for the figure (default: the model's training input)")
+    posters.add_argument("--seed", type=int, default=42, help="seeds the random weights of --weights none")
+    posters.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _posters(args: argparse.Namespace, config: Config) -> int:
+    from training.posters.download import DownloadSettings
+    from training.posters.embed import EmbeddingError, parse_weights
+    from training.posters.view import PosterError, PosterSource, build_poster_view
+
+    if _current_bundle(args.models) is None:
+        return 3
+    try:
+        weights = parse_weights(args.weights)
+    except ValueError as error:
+        print(f"movielike-train: {error}", file=sys.stderr)
+        return 2
+    if args.download and not (args.contact or "").strip():
+        print("movielike-train: --download needs --contact URL-or-email: the User-Agent says who is downloading "
+              "(Wikimedia's policy asks for it).", file=sys.stderr)
+        return 2
+    if not args.download and not args.images.is_dir():
+        print(f"movielike-train: no poster folder at {args.images}. Pass --images DIR or --download.", file=sys.stderr)
+        return 2
+    if args.delay < 0 or args.batch_size < 1 or (args.limit is not None and args.limit < 1) or args.image_size < 32:
+        print("movielike-train: --delay must be >= 0, --batch-size and --limit >= 1, --image-size >= 32.", file=sys.stderr)
+        return 2
+    source = (PosterSource(download=DownloadSettings(args.cache, args.contact, delay=args.delay)) if args.download
+              else PosterSource(folder=args.images))
+    try:
+        run = build_poster_view(args.models, source, args.model, weights, args.image_size, args.films, args.limit,
+                                args.batch_size, keep=config.keep_versions, seed=args.seed, progress=not args.quiet)
+    except (PosterError, EmbeddingError, BundleError, ValueError) as error:
+        print(f"movielike-train: {error}", file=sys.stderr)
+        return 1
+    from training.publish.notify import notify_bots
+
+    heard = notify_bots(run.bundle.name, config.redis_url, config.redis_cluster)
+    if heard is not None:
+        print(f"told {heard} running bot(s) over Redis to load {run.bundle.name}", file=sys.stderr)
     return 0
 
 
@@ -287,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
             return _evaluate(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "posters":
+            return _posters(args, config)
         return _fetch(args)
     except KeyboardInterrupt:
         print("movielike-train: interrupted; nothing was published or left half-written.", file=sys.stderr)

@@ -1,6 +1,7 @@
 """The picture report of a published bundle: what the ratings factors encode, how training went, one film's neighbourhood.
 
 PNGs for a person to look at (nothing reads them back); matplotlib and scikit-learn are imported only when drawing.
+The map of films and the chart of a film's neighbours by view are in training/film_map.py.
 """
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ class ReportData:
     neighbours: np.ndarray
     factors: np.ndarray | None  # the ratings view; None when the bundle was trained without ratings
     counts: np.ndarray | None
+    movielens_ids: list  # per film, None where MovieLens has no such film (posters are named by it)
+    path: Path  # the version directory
 
 
 def read_report_data(bundle_dir: Path) -> ReportData:
@@ -52,7 +55,7 @@ def read_report_data(bundle_dir: Path) -> ReportData:
     return ReportData(manifest, films["titles"], films["years"], np.load(path / "popularity.npy"),
                   np.load(path / "film_vectors.npy"), np.load(path / "film_neighbours.npy"),
                   np.load(path / "rating_factors.npy") if rated else None,
-                  np.load(path / "rating_counts.npy") if rated else None)
+                  np.load(path / "rating_counts.npy") if rated else None, films["movielens_ids"], path)
 
 
 def label(data: ReportData, film: int) -> str:
@@ -264,8 +267,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "film"
 
 
-def write_report(bundle_dir: Path, out_dir: Path, film: str | None = None, progress_out=sys.stderr) -> list[Path]:
-    """Write the report's PNGs into out_dir (created if needed) and return their paths."""
+def write_report(bundle_dir: Path, out_dir: Path, film: str | None = None, progress_out=sys.stderr,
+                 posters: Path | None = None) -> list[Path]:
+    """Write the report's PNGs into out_dir (created if needed) and return their paths; `posters`: a folder of
+    poster JPEGs named by MovieLens id, drawn on the map of films."""
+    from training.film_map import plot_film_map, plot_similarities
+
     bundle = read_report_data(bundle_dir)
     chosen = find_film(bundle, film)  # before drawing anything: a wrong name fails fast
     out_dir = Path(out_dir)
@@ -277,4 +284,6 @@ def write_report(bundle_dir: Path, out_dir: Path, film: str | None = None, progr
         written.append(plot_rating_factors(bundle, out_dir / "rating_factors_pca.png", progress_out))
     written.append(plot_training(bundle, out_dir / "training_curves.png"))
     written.append(plot_neighbourhood(bundle, chosen, out_dir / f"neighbourhood_{slug(label(bundle, chosen))}.png"))
+    written.append(plot_similarities(bundle.path, chosen, out_dir / f"similarities_{slug(label(bundle, chosen))}.png"))
+    written.append(plot_film_map(bundle, out_dir / "film_map.png", posters))
     return written

@@ -57,6 +57,7 @@ def train_and_publish(
     evaluation_users: int | None = None,
     guard_metrics=None,
     activate=None,
+    logdir: Path | None = None,
 ) -> TrainRun:
     """Run the whole training and publish; prints what it does to `out`.
 
@@ -66,11 +67,13 @@ def train_and_publish(
     With ratings: the rating predictors are compared by RMSE, the taste model is trained, and (unless `evaluate`
     is False) simulated MovieLens users (at most `evaluation_users`) tune the blend and measure it before the bundle
     goes live. `rating_params` / `taste_params` default to the measured settings (see training/ratings/).
+    `logdir`: TensorBoard logs of every model's training and the film vectors for the projector (training/tensorboard.py).
     """
     started = time.perf_counter()
     if is_remote(models_dir):
         return _train_and_upload(films_path, str(models_dir), params, min_films_per_link, ratings_path, n_trees, keep,
-                                 progress, out, guard_tolerance, evaluate, rating_params, taste_params, evaluation_users)
+                                 progress, out, guard_tolerance, evaluate, rating_params, taste_params, evaluation_users,
+                                 logdir=logdir)
     report = read_films(films_path)
     if not report.films:
         raise ValueError(f"{films_path} holds no readable film ({report.bad_lines} bad lines).")
@@ -87,7 +90,12 @@ def train_and_publish(
     if ratings_path is not None and Path(ratings_path).is_file():
         ratings = rating_counts(ratings_path)
         print(f"popularity from {sum(ratings.values()):,} MovieLens ratings in {ratings_path}", file=out)
-    result = train_link_model(dataset, params, progress=progress)
+    callbacks = []
+    if logdir is not None:
+        from training.tensorboard import link_model_callback
+
+        callbacks.append(link_model_callback(logdir))
+    result = train_link_model(dataset, params, progress=progress, callbacks=callbacks)
     print(
         f"trained {params.epochs} epochs on {result.device} in {result.seconds:.1f}s "
         f"({result.examples_per_second:,.0f} pairs/s)",
@@ -124,7 +132,9 @@ def train_and_publish(
         from training.ratings.fit import train_ratings
 
         ratings_view = train_ratings(read_ratings(ratings_path), [f.movielens_id for f in dataset.films],
-                                     rating_params, taste_params, out=out)
+                                     rating_params, taste_params, out=out, titles=[f.title for f in dataset.films])
+    if logdir is not None:
+        _write_logs(logdir, result.film_vectors, dataset, ratings_view, out)
     bundle = publish_bundle(
         models_dir,
         dataset,
@@ -158,6 +168,7 @@ def train_and_publish(
         print(refused, file=out)
         shutil.rmtree(bundle, ignore_errors=True)
         return TrainRun(None, {"metrics": metrics, **manifest_extra}, refused)
+    _warn_if_posters_dropped(models_dir, out)
     if activate is not None:
         activate(bundle)
     else:
@@ -168,7 +179,29 @@ def train_and_publish(
     return TrainRun(bundle, manifest)
 
 
-def _train_and_upload(films_path: Path, url: str, *args) -> TrainRun:
+def _warn_if_posters_dropped(models_dir: Path, out) -> None:
+    """Say so when the version this one replaces has the poster view, which a retrain does not carry over."""
+    from engine.bundle import current_version
+
+    version = current_version(models_dir)
+    manifest = Path(models_dir) / version / "manifest.json" if version else None
+    if manifest is not None and manifest.is_file() and "posters" in json.loads(manifest.read_text()):
+        print(f"note: {version} has the poster view and this new version has not: run `movielike-train posters` again "
+              "to bring back 'Looks like' and `similar --by posters`", file=out)
+
+
+def _write_logs(logdir: Path, film_vectors, dataset, ratings_view, out) -> None:
+    """The ratings models' curves and the projector's film vectors, next to the link model's live log."""
+    from engine import film_label
+    from training.tensorboard import write_projector, write_ratings_curves
+
+    if ratings_view is not None:
+        write_ratings_curves(logdir, ratings_view.info)
+    write_projector(logdir, film_vectors, [film_label(f.title, f.year) for f in dataset.films])
+    print(f"TensorBoard logs in {logdir} (view: tensorboard --logdir {logdir})", file=out)
+
+
+def _train_and_upload(films_path: Path, url: str, *args, logdir: Path | None = None) -> TrainRun:
     """train_and_publish into a local temporary folder, guarded against the store's current version, then uploaded."""
     from engine.remote import RemoteModels
     from training.publish.remote import point_remote_current, remote_metrics, upload_version
@@ -184,7 +217,7 @@ def _train_and_upload(films_path: Path, url: str, *args) -> TrainRun:
 
     try:
         run = train_and_publish(films_path, staging, *args, guard_metrics=lambda _: remote_metrics(remote),
-                                activate=upload)
+                                activate=upload, logdir=logdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return run  # run.bundle names the local copy, gone now; its name is the version published

@@ -29,3 +29,10 @@ def test_manifest_records_training_and_evaluation(manifest):
     assert 0 < manifest["metrics"]["link_share"] <= 1
     assert len(manifest["input"]["films_sha256"]) == 64
     assert "Star Wars (film)" in manifest["metrics"]["examples"]
+
+
+def test_the_vectors_know_more_about_quality_than_year_and_genres(manifest):
+    figures = manifest["metrics"]["vectors_know"]  # trained on links only, never on scores
+    assert figures["films"] > 5000, figures  # 8,387 films with a Rotten Tomatoes score
+    assert figures["r2"]["vectors"] > figures["r2"]["year_genres"], figures
+    assert figures["r2"]["both"] > figures["r2"]["year_genres"] + 0.05, figures

@@ -23,4 +23,8 @@ def test_bench_times_every_taste_and_view(models_dir):
         f["p99_ms"] for figures in report["recommend_latency"].values() for f in figures.values())
     busy = report["contention"]
     assert busy["cpu_hogs"] >= 1 and set(busy["recommend_latency"]) == tastes and report["blas_threads"] == 1
+    favourites = report["favourites_latency"]
+    assert set(favourites) == {"all", "genre", "decade", "genre_decade", "genre_decade_exclude_300"}
+    assert all(f["n"] == 30 and 0 < f["p50_ms"] <= f["p99_ms"] for f in favourites.values())
+    assert report["favourites_ranked"] is True and report["favourites_target_p99_ms"] == 2.0
     assert set(busy["p99_ratio_to_quiet"]) == tastes and all(ratio > 0 for ratio in busy["p99_ratio_to_quiet"].values())

@@ -1,4 +1,5 @@
-"""Fixtures for the bot's tests: a real three-node Redis Cluster formed with redis-cli, for REDIS_CLUSTER=1."""
+"""Fixtures for the bot's tests: a Redis server of a test's own (to stop, restart or pause), and a real three-node
+Redis Cluster formed with redis-cli, for REDIS_CLUSTER=1."""
 from __future__ import annotations
 
 import random
@@ -8,6 +9,15 @@ import subprocess
 import time
 
 import pytest
+
+from tests.bot.harness import RedisServer
+
+
+def need(*binaries: str) -> None:
+    """Fail, saying how to install it, when a Redis binary a test needs is missing."""
+    missing = [binary for binary in binaries if shutil.which(binary) is None]
+    if missing:
+        pytest.fail(f"this test needs {' and '.join(missing)} (apt-get install redis-server)")
 
 
 def cluster_ports(count: int) -> list[int]:
@@ -33,8 +43,7 @@ def _ping(port: int) -> str:
 @pytest.fixture(scope="module")
 def redis_cluster(tmp_path_factory) -> list[int]:
     """Ports of a real three-node cluster (no replicas, no persistence) on loopback, stopped after the module."""
-    if shutil.which("redis-cli") is None or shutil.which("redis-server") is None:
-        pytest.fail("the Redis Cluster tests need redis-server and redis-cli (apt-get install redis-server)")
+    need("redis-server", "redis-cli")
     ports = cluster_ports(3)
     folder = tmp_path_factory.mktemp("cluster")
     nodes = []
@@ -62,3 +71,15 @@ def redis_cluster(tmp_path_factory) -> list[int]:
         for node in nodes:
             node.terminate()
             node.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A started RedisServer of the test's own (append-only file in tmp_path), stopped after the test."""
+    need("redis-server")
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

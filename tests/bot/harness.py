@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import socket
+import subprocess
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
@@ -17,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import create_app
 from bot.config import BotConfig
+from bot.maps import FilmMaps
 from bot.server import create_web_app
 from bot.services import Services
 from bot.state import UserStateStore
@@ -37,8 +42,42 @@ class SlackStub:
     # Image URLs Slack "cannot download": a message or view showing one is refused as Slack refuses it
     # (invalid_blocks, "downloading image failed" with a JSON pointer to the image).
     unfetchable_images: set[str] = field(default_factory=set)
+    # users.info's `user` objects by id (add_user); other ids are `user_not_found`, as in a real workspace.
+    users: dict[str, dict] = field(default_factory=dict)
+    usergroups: dict[str, list[str]] = field(default_factory=dict)  # usergroups.users.list: group id -> user ids
+    closed_channels: set[str] = field(default_factory=set)  # private channels the bot is not in: channel_not_found
+    messages: dict[str, dict] = field(default_factory=dict)  # ts -> the message as it is now (posted, then updated)
+    # Up to this many seconds (at random) before a chat.update takes effect, as Slack's own latency varies: updates
+    # sent close together may land in another order than they were sent.
+    update_latency: float = 0.0
+    # Web API method -> how many of its next calls Slack answers 429 (rate limited, Retry-After: 0).
+    rate_limited: dict[str, int] = field(default_factory=dict)
+    # Web API method -> the scope Slack says it lacks (missing_scope), as for an app installed without it.
+    missing_scopes: dict[str, str] = field(default_factory=dict)
+    # File uploads (files.uploadV2 = files.getUploadURLExternal, a POST of the bytes to the upload_url it returned,
+    # files.completeUploadExternal): file id -> {"filename", "length", "alt_txt", "data"} (data once POSTed).
+    uploads: dict[str, dict] = field(default_factory=dict)
+    shared_files: list[dict] = field(default_factory=list)  # completed uploads: {"file", "channel_id", "title", ...}
+    refused_uploads: dict[str, str] = field(default_factory=dict)  # channel id -> completeUploadExternal's error
+    upload_status: int = 200  # what the upload URL answers a POST of bytes (Slack: 200 "OK - <length>")
+
+    def add_user(self, user: str, display_name: str = "", real_name: str = "", is_bot: bool = False,
+                 deleted: bool = False) -> None:
+        """A workspace member as users.info describes one (the fields the bot reads, and a few around them)."""
+        self.users[user] = {
+            "id": user, "team_id": "T1", "name": (display_name or real_name or user).lower(), "deleted": deleted,
+            "real_name": real_name, "is_bot": is_bot, "is_app_user": False, "tz": "Europe/London",
+            "profile": {"display_name": display_name, "real_name": real_name, "real_name_normalized": real_name,
+                        "display_name_normalized": display_name, "image_72": "https://example.com/a.png"},
+        }
+
+    def message(self, ts: str) -> dict:
+        """A posted message as Slack shows it now: its last chat.update, else what was posted."""
+        return self.messages[ts]
 
     async def handle(self, request: web.Request) -> web.Response:
+        if request.path.startswith("/upload/v1/"):
+            return await self._receive_upload(request)
         if request.content_type == "application/json":
             payload = await request.json()
         else:
@@ -51,18 +90,89 @@ class SlackStub:
             error = {"ok": False, "error": "invalid_blocks", "errors": [f"downloading image failed [json-pointer:{refused}]"],
                      "response_metadata": {"messages": [f"[ERROR] downloading image failed [json-pointer:{refused}]"]}}
             return web.json_response(error, status=200 if request.path.startswith("/api/") else 400)
+        if self.rate_limited.get(method, 0) > 0:
+            self.rate_limited[method] -= 1
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"})
         result: dict = {"ok": True}
-        if method == "auth.test":
+        if method in self.missing_scopes:
+            result = {"ok": False, "error": "missing_scope", "needed": self.missing_scopes[method], "provided": "chat:write"}
+        elif method == "auth.test":
             result.update(user_id="UBOT", bot_id="BBOT", team_id="T1", team="Test", url="https://test.slack.com/")
+        elif method == "chat.postMessage" and payload.get("channel") in self.closed_channels:
+            result = {"ok": False, "error": "channel_not_found"}
         elif method == "chat.postMessage":
             ts = f"{time.time():.6f}{len(self.posted):04d}"
             result.update(channel=payload.get("channel"), ts=ts, message={})
             self.posted.append({**payload, "ts": ts})
+            self.messages[ts] = {**payload, "ts": ts}
+        elif method == "chat.update" and payload.get("ts") not in self.messages:
+            result = {"ok": False, "error": "message_not_found"}
+        elif method == "chat.update":
+            await asyncio.sleep(random.uniform(0, self.update_latency))
+            self.messages[payload["ts"]] = {**self.messages[payload["ts"]], **payload}
+            result.update(channel=payload.get("channel"), ts=payload["ts"], text=payload.get("text", ""),
+                          message={"text": payload.get("text", ""), "blocks": payload.get("blocks", [])})
+        elif method == "users.info":
+            user = self.users.get(payload.get("user", ""))
+            result = {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        elif method == "usergroups.users.list":
+            members = self.usergroups.get(payload.get("usergroup", ""))
+            result = {"ok": True, "users": members} if members is not None else {"ok": False, "error": "no_such_subteam"}
         elif method == "apps.connections.open":
             result.update(url=self.url.replace("http://", "ws://") + "/socket")
         elif method == "conversations.open":
             result.update(channel={"id": "D" + str(payload.get("users", ""))})
+        elif method == "files.getUploadURLExternal":
+            result = self._upload_url(payload)
+        elif method == "files.completeUploadExternal":
+            result = self._complete_upload(payload)
         return web.json_response(result) if request.path.startswith("/api/") else web.Response(text="ok")
+
+    def _upload_url(self, payload: dict) -> dict:
+        """files.getUploadURLExternal: `filename` and `length` (bytes) required; an upload URL of this stub's own."""
+        length = str(payload.get("length", ""))
+        if not payload.get("filename") or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{uuid.uuid4().hex[:10].upper()}"
+        self.uploads[file_id] = {"filename": payload["filename"], "length": int(length),
+                                 "alt_txt": payload.get("alt_txt"), "data": None}
+        return {"ok": True, "upload_url": f"{self.url}/upload/v1/{file_id}", "file_id": file_id}
+
+    async def _receive_upload(self, request: web.Request) -> web.Response:
+        """The upload URL: takes the file's bytes in the body of a POST (as files.slack.com does), once."""
+        file_id = request.path.rsplit("/", 1)[-1]
+        data = await request.read()
+        self.calls.append((request.path, {"bytes": len(data)}))
+        upload = self.uploads.get(file_id)
+        if upload is None or upload["data"] is not None:
+            return web.Response(status=404, text="not found")
+        if self.upload_status != 200:
+            return web.Response(status=self.upload_status, text="upload failed")
+        upload["data"] = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _complete_upload(self, payload: dict) -> dict:
+        """files.completeUploadExternal: `files` a JSON list of {"id", "title"}; each must have had its bytes POSTed.
+        Shared into `channel_id` (or `channels`) unless the channel refuses the bot."""
+        try:
+            files = json.loads(payload.get("files", ""))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = payload.get("channel_id") or payload.get("channels")
+        if channel in self.refused_uploads:
+            return {"ok": False, "error": self.refused_uploads[channel]}
+        done = []
+        for item in files:
+            upload = self.uploads.get(item.get("id"))
+            if upload is None or upload["data"] is None or len(upload["data"]) != upload["length"]:
+                return {"ok": False, "error": "file_not_found"}
+            title = item.get("title") or upload["filename"]
+            done.append({"id": item["id"], "name": upload["filename"], "title": title, "mimetype": "image/png",
+                         "size": len(upload["data"]), "channels": [channel] if channel else []})
+            self.shared_files.append({"file": item["id"], "channel_id": channel, "title": title,
+                                      "initial_comment": payload.get("initial_comment"), "alt_txt": upload["alt_txt"],
+                                      "filename": upload["filename"], "data": upload["data"]})
+        return {"ok": True, "files": done}
 
     def _refused_image(self, payload: dict) -> str | None:
         """The JSON pointer of the first unfetchable image in a payload, or None."""
@@ -117,6 +227,34 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class RedisServer:
+    """A redis-server of a test's own on a free loopback port, keeping an append-only file in `folder` (a restart
+    brings the same data back): stop() and start() it, or pause it through `process` (SIGSTOP)."""
+
+    def __init__(self, folder):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                        "yes", "--appendfsync", "always", "--dir", str(folder)]
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start it and wait until it answers PING."""
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL)
+        for _ in range(200):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
+                probe.sendall(b"PING\r\n")
+                if probe.recv(16).startswith(b"+PONG"):
+                    return
+            time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
     runner = web.AppRunner(app)
     await runner.setup()
@@ -132,6 +270,7 @@ class RunningBot:
     stub: SlackStub
     store: UserStateStore
     http: aiohttp.ClientSession
+    services: Services | None = None  # the bot's own (its engine, store and film maps)
 
     async def post(self, body: str, content_type: str = "application/x-www-form-urlencoded", timestamp: int | None = None,
                    secret: str = SECRET, headers: dict | None = None) -> aiohttp.ClientResponse:
@@ -147,10 +286,11 @@ class RunningBot:
         await response.read()
         return response
 
-    async def command(self, text: str, user: str = "U1", team: str = "T1") -> aiohttp.ClientResponse:
+    async def command(self, text: str, user: str = "U1", team: str = "T1", channel: str = "C1",
+                      channel_name: str = "general") -> aiohttp.ClientResponse:
         body = urlencode({
-            "token": "legacy", "team_id": team, "user_id": user, "user_name": "tester", "channel_id": "C1",
-            "command": "/movielike", "text": text, "trigger_id": "1.2.3",
+            "token": "legacy", "team_id": team, "user_id": user, "user_name": "tester", "channel_id": channel,
+            "channel_name": channel_name, "command": "/movielike", "text": text, "trigger_id": "1.2.3",
             "response_url": f"{self.stub.url}/respond/{uuid.uuid4().hex}", "api_app_id": "A1",
         })
         return await self.post(body)
@@ -208,19 +348,23 @@ async def running_bot(engine, redis_url: str = REDIS_URL, reload_every: float = 
     stub = SlackStub()
     stub_app = web.Application()
     stub_app.router.add_route("POST", "/{tail:.*}", stub.handle)
+    stub_app.router.add_route("GET", "/{tail:.*}", stub.handle)  # users.info and usergroups.users.list are GETs
     stub_runner, stub.url = await _serve(stub_app)
     client = connect(redis_url, embedded_path=None, cluster=cluster)
     store = UserStateStore(client, prefix=f"test-{uuid.uuid4().hex[:8]}")
-    services = Services(engine, store)
+    map_cache = tempfile.TemporaryDirectory(prefix="movielike-maps-")
+    services = Services(engine, store, maps=FilmMaps(Path(map_cache.name)))
     config = BotConfig(bot_token=TOKEN, signing_secret=SECRET, api_url=f"{stub.url}/api/")
     bot_runner, url = await _serve(create_web_app(create_app(config, services), services, reload_every, SECRET))
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))  # a stuck request fails, never hangs
     try:
-        yield RunningBot(url, stub, store, http)
+        yield RunningBot(url, stub, store, http, services)
     finally:
         await http.close()
         await bot_runner.cleanup()
         await stub_runner.cleanup()
+        services.maps.close()
+        map_cache.cleanup()
         with contextlib.suppress(Exception):
             keys = [key async for key in client.scan_iter(f"{store.prefix}:*")]
             if keys:

@@ -34,6 +34,28 @@ def test_manifest_declares_what_the_code_handles():
     # The Messages tab takes text (answered like the command), which needs message.im and its scope.
     assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
     assert "im:history" in manifest["oauth_config"]["scopes"]["bot"]
+    # Movie night: names for whys and bots left out (users.info), user groups (usergroups.users.list), its message in
+    # public channels the bot was not invited to; mentions sent as ids (should_escape), and the hint says so.
+    assert {"users:read", "usergroups:read", "chat:write.public"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    [command] = manifest["features"]["slash_commands"]
+    assert command["should_escape"] is True and "night @ana" in command["usage_hint"]
+    # `/movielike map`: the picture is uploaded with files.uploadV2, which needs files:write.
+    assert "files:write" in manifest["oauth_config"]["scopes"]["bot"] and "map Blade Runner" in command["usage_hint"]
+
+
+def test_movie_night_ttl_is_a_setting_with_a_default():
+    from bot.config import BotConfig, ConfigError
+
+    required = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret"}
+    assert BotConfig.from_env(required).night_ttl_seconds == 3 * 86400
+    assert BotConfig.from_env({**required, "MOVIELIKE_NIGHT_TTL_HOURS": "24"}).night_ttl_seconds == 86400
+    for bad in ("0", "1.5", "three days"):
+        try:
+            BotConfig.from_env({**required, "MOVIELIKE_NIGHT_TTL_HOURS": bad})
+        except ConfigError as error:
+            assert "MOVIELIKE_NIGHT_TTL_HOURS" in str(error)
+        else:
+            raise AssertionError(f"{bad!r} was accepted")
 
 
 

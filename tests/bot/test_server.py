@@ -3,19 +3,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import signal
-import subprocess
 import time
 
-import pytest
 import redis.asyncio as aioredis
 
 from bot.blocks import film_value
 from bot.store import StoreUnavailable
 from engine import Engine
 from engine.bundle import RELOAD_CHANNEL
-from tests.bot.harness import free_port, running_bot
+from tests.bot.harness import running_bot
 from tests.models_copy import add_version, copy_current
 from training.publish.bundle import point_current
 
@@ -63,19 +60,13 @@ def test_health_and_readiness(engine):
 
 
 
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
-def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
-    port = free_port()
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               "--dir", str(tmp_path)]
-    servers = [subprocess.Popen(command, stdout=subprocess.DEVNULL)]
-    time.sleep(0.3)
+def test_redis_outage_is_explained_and_titles_still_answer(engine, redis_server):
+    port = redis_server.port
     alien = engine.resolve("Alien")
 
     async def body():
-        async with running_bot(engine, redis_url=f"redis://127.0.0.1:{port}/0") as bot:
-            servers[0].terminate()
-            servers[0].wait(timeout=10)
+        async with running_bot(engine, redis_url=redis_server.url) as bot:
+            redis_server.stop()
             await bot.click("rate_like", film_value(alien))
             await bot.command("Blade Runner")
             await bot.command("recs")
@@ -103,7 +94,7 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
             assert ephemeral["user"] == "U3" and "couldn't save that reaction" in ephemeral["text"]
             assert not bot.stub.api("chat.postMessage")
 
-            servers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+            redis_server.start()
             for _ in range(100):
                 if (await bot.http.get(f"{bot.url}/readyz")).status == 200:
                     break
@@ -113,13 +104,7 @@ def test_redis_outage_is_explained_and_titles_still_answer(engine, tmp_path):
             assert "you liked" in str(bot.stub.responses()[-1])
             assert (await bot.store.ratings("T1", "U1")).likes == [alien.key]
 
-    try:
-        run(body())
-    finally:
-        for server in servers:
-            if server.poll() is None:
-                server.terminate()
-                server.wait(timeout=10)
+    run(body())
 
 
 def test_a_newly_published_model_is_picked_up_without_a_restart(models_dir, tmp_path):
@@ -202,17 +187,14 @@ def test_requests_keep_being_answered_while_the_model_swaps(models_dir, tmp_path
     run(body())
 
 
-def test_a_rating_redis_never_confirmed_is_said_to_be_unconfirmed_not_lost(engine, tmp_path):
+def test_a_rating_redis_never_confirmed_is_said_to_be_unconfirmed_not_lost(engine, redis_server):
     """Redis frozen mid-request (SIGSTOP): the click's write waits in Redis's socket and its answer times out. The
     user hears it could not be confirmed (not "not saved"), and once Redis resumes the write is there."""
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    time.sleep(0.3)
+    server = redis_server.process
     alien, heat = engine.resolve("Alien"), engine.resolve("Heat")
 
     async def body():
-        async with running_bot(engine, redis_url=f"redis://127.0.0.1:{port}/0") as bot:
+        async with running_bot(engine, redis_url=redis_server.url) as bot:
             await bot.click("rate_dislike", film_value(heat))  # connections open, the rating script cached
             await bot.stub.wait_for_responses(1)
             server.send_signal(signal.SIGSTOP)
@@ -237,9 +219,7 @@ def test_a_rating_redis_never_confirmed_is_said_to_be_unconfirmed_not_lost(engin
     try:
         run(body())
     finally:
-        server.send_signal(signal.SIGCONT)
-        server.terminate()
-        server.wait(timeout=10)
+        server.send_signal(signal.SIGCONT)  # then the fixture stops it
 
 
 def own_models(models_dir, tmp_path):

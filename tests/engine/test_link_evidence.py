@@ -83,3 +83,13 @@ def test_content_scores_are_the_same_whether_read_by_page_or_by_film():
         dense[film, indices[indptr[film]:indptr[film + 1]]] = content.data[indptr[film]:indptr[film + 1]]
     for liked in ([7], [7, 8, 9], list(range(0, 500, 3))):  # a few pages (visited by page), then most pages
         np.testing.assert_allclose(content.scores(liked), dense @ dense[liked].sum(axis=0), rtol=1e-5, atol=1e-6)
+
+
+def test_content_scores_of_some_films_are_those_films_scores():
+    rows = [[0, 1], [], [1, 2, 3], [3], [], [0, 3]]  # films without links score 0, among others or alone
+    indptr, indices = csr(rows)
+    content = LinkContent(indptr, indices, 4)
+    full = content.scores([0, 3])
+    for among in ([2, 4, 5], [1], [4, 1], [5, 0, 3, 2], []):
+        np.testing.assert_allclose(content.scores([0, 3], content.rows(np.array(among))), full[among], rtol=1e-6)
+    assert content.scores([1, 4], content.rows(np.array([0, 2]))).tolist() == [0.0, 0.0]  # liked films without links

@@ -55,7 +55,8 @@ def _get(url: str, label: str, progress: bool = True) -> bytes:
         raise DownloadError(f"could not download {url}: {getattr(error, 'reason', error)}") from None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` under a temporary name beside `path`, then rename it into place: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
@@ -97,7 +98,7 @@ def fetch_movielens(data_dir: Path, url: str = MOVIELENS_URL, progress: bool = T
             raise DownloadError(f"ml-latest-small/{name} from {url} does not match its sha256; refusing it")
         contents[name] = data
     for name, data in contents.items():
-        _write_atomically(target / name, data)
+        write_atomically(target / name, data)
     return target
 
 
@@ -115,7 +116,7 @@ def fetch_cookbook_films(data_dir: Path, url: str = COOKBOOK_URL, meta_url: str 
     data = _get(url, "wp_movies_10k.ndjson", progress)
     if len(data) != size or git_blob_sha1(data) != expected:
         raise DownloadError(f"{url} does not match the published git hash {expected}; refusing it")
-    _write_atomically(target, data)
+    write_atomically(target, data)
     return target
 
 

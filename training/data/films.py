@@ -6,6 +6,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# MovieLens' genre names in the infobox's words (films with no infobox genres carry MovieLens' `ml_genres`); "" drops one.
+ML_GENRES = {"Sci-Fi": "Science Fiction", "Animation": "Animated", "Film-Noir": "Noir", "Children": "Family",
+             "IMAX": "", "(no genres listed)": ""}
+
 
 @dataclass(frozen=True)
 class FilmRecord:
@@ -24,6 +28,15 @@ class FilmRecord:
             return int(year) if year is not None else None
         except (TypeError, ValueError):
             return None
+
+    @property
+    def genres(self) -> tuple[str, ...]:
+        """The infobox's `genres` (e.g. ("Horror", "Comedy")); without them, MovieLens' genres in the same words."""
+        named = self.infobox.get("genres") or [ML_GENRES.get(g, g) for g in self.infobox.get("ml_genres") or ()
+                                               if ML_GENRES.get(g, g)]
+        if isinstance(named, str):
+            named = [named]
+        return tuple(dict.fromkeys(str(g).strip() for g in named if str(g).strip()))
 
     @property
     def movielens_id(self) -> int | None:

@@ -10,6 +10,8 @@ from scipy import sparse
 from engine.film_links import FilmLinks
 from engine.vectors import top_k, top_k_rows
 from training.evaluation.franchise import franchise_pairs
+from training.evaluation.pages import evaluate_pages, format_pages
+from training.evaluation.vectors_know import format_vectors_know, what_vectors_know
 from training.links.dataset import LinkDataset
 
 EXAMPLE_TITLES = ("Star Wars (film)", "Blade Runner", "Toy Story", "The Godfather", "Alien (film)", "Rocky")
@@ -132,7 +134,8 @@ def _rounded(value: float | None) -> float | None:
 
 def evaluate_model(dataset: LinkDataset, film_vectors: np.ndarray, link_vectors: np.ndarray,
                    neighbours: np.ndarray | None = None, film_links: FilmLinks | None = None) -> dict:
-    """Link share, franchise hit rate@10 for the model and for exact TF-IDF cosine, and example neighbours; with the
+    """Link share, franchise hit rate@10 for the model and for exact TF-IDF cosine, what the vectors know of Rotten
+    Tomatoes scores (vectors_know.py), and example neighbours; with the
     stored `neighbours` (the links view) and `film_links`, their franchise and linked-film hit rates and the share
     of generic-only whys, next to the learned cosine's."""
     started = time.perf_counter()
@@ -158,6 +161,8 @@ def evaluate_model(dataset: LinkDataset, film_vectors: np.ndarray, link_vectors:
             "generic_only_why_share": round(generic_only_share(stored, dataset, film_links, specific), 4),
             "cosine_generic_only_why_share": round(generic_only_share(cosine, dataset, film_links, specific), 4),
         }
+    metrics["vectors_know"] = what_vectors_know(dataset.films, film_vectors)
+    metrics["pages"] = evaluate_pages(dataset.films, dataset.link_titles, link_vectors)  # pages like a page
     metrics["examples"] = neighbour_examples(film_vectors, dataset)
     metrics["seconds"] = round(time.perf_counter() - started, 2)
     return metrics
@@ -188,6 +193,10 @@ def format_metrics(metrics: dict, loss_curve: list[float]) -> str:
         parts.append(f"whys with only generic links {view['generic_only_why_share']:.1%} (cosine alone "
                      f"{view['cosine_generic_only_why_share']:.1%})")
         lines.append("links view (cosine + exact link overlap + links between articles): " + "; ".join(parts))
+    if "vectors_know" in metrics:
+        lines.append(format_vectors_know(metrics["vectors_know"]))
+    if "pages" in metrics:
+        lines.append(format_pages(metrics["pages"]))
     for title, neighbours in metrics["examples"].items():
         lines.append(f"  {title}: " + " · ".join(neighbours))
     return "\n".join(lines)

@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -59,7 +59,7 @@ def derive_bundle(source: Path, target: Path, export, popularity: np.ndarray) ->
     manifest = json.loads((source / MANIFEST).read_text())
     writer = BundleWriter(target)
     for name, entry in manifest["files"].items():
-        if name != "popularity.npy" and not name.startswith(("rating", "ease_")):  # the split's own ratings views
+        if name != "popularity.npy" and not name.startswith(("rating", "ease_", "crowd_")):  # the split's own ratings views
             writer.link(name, source / name, entry)
     writer.array("popularity.npy", popularity.astype(np.float32))
     neighbours = np.load(source / "film_neighbours.npy", mmap_mode="r")
@@ -71,13 +71,24 @@ def derive_bundle(source: Path, target: Path, export, popularity: np.ndarray) ->
     return target
 
 
-def evaluate_recommendations(
-    bundle_dir: Path, ratings_path: Path, params: TasteParams | None = None, max_users: int | None = None,
-    out=sys.stderr, baselines: tuple[str, ...] = tuple(BASELINE_NAMES),
-) -> dict:
-    """Every figure of the recommendation evaluation, and the blend weights it tuned, as a dict for the manifest.
-    `baselines`: which baselines to tune and score (`train` measures TRAIN_BASELINES, `evaluate` all of them)."""
-    started = time.perf_counter()
+@dataclass
+class Split:
+    """The simulated users of one evaluation and what their ratings are joined to: the catalogue's films."""
+
+    bundle_dir: Path
+    ratings: MovieLensRatings  # joined to the catalogue: item i is film film_of_item[i]
+    film_of_item: np.ndarray
+    users: list[SimulatedUser]
+    hidden: np.ndarray  # mask over `ratings`: the hidden likes
+    tune_users: list[SimulatedUser]
+    test_users: list[SimulatedUser]
+    movielens_ids: list[int | None]
+    params: TasteParams
+
+
+def prepare_split(bundle_dir: Path, ratings_path: Path, params: TasteParams | None = None,
+                  max_users: int | None = None) -> Split:
+    """Simulated users from the ratings of the bundle's films, halved into tuning and scored users (fixed seed)."""
     bundle_dir = Path(bundle_dir)
     manifest = json.loads((bundle_dir / MANIFEST).read_text())
     catalogue = json.loads((bundle_dir / "films.json").read_text())
@@ -86,37 +97,52 @@ def evaluate_recommendations(
         params = TasteParams(**{name: stored[name] for name in TasteParams().as_dict() if name in stored})
     ratings, film_of_item = joined_ratings(read_ratings(ratings_path), catalogue["movielens_ids"])
     users, hidden = simulate_users(ratings)
-    rng = np.random.default_rng(SPLIT_SEED)
-    order = rng.permutation(len(users))
+    order = np.random.default_rng(SPLIT_SEED).permutation(len(users))
     if max_users:
         order = order[:max_users]
-    tune_users = [users[i] for i in order[: len(order) // 2]]
-    test_users = [users[i] for i in order[len(order) // 2 :]]
-    train = ratings.subset(~hidden)
+    return Split(bundle_dir, ratings, film_of_item, users, hidden, [users[i] for i in order[: len(order) // 2]],
+                 [users[i] for i in order[len(order) // 2 :]], catalogue["movielens_ids"], params)
+
+
+def split_engine(split: Split, train: MovieLensRatings, scratch: Path) -> Engine:
+    """An engine over a copy of the bundle whose ratings view (taste model, EASE, popularity) learned only `train`."""
+    fit = fit_taste(train, split.params)
+    export = align(fit.item_factors, fit.item_biases, train, split.movielens_ids,
+                   {"alpha": split.params.alpha, "fold_in_l2": split.params.fold_in_l2})
+    export.ease = fit_ease(train, split.movielens_ids)
+    indptr = np.load(split.bundle_dir / "film_links_indptr.npy")
+    rating_counts = np.zeros(len(split.movielens_ids))
+    np.add.at(rating_counts, split.film_of_item[train.items], 1)
+    popularity = popularity_from_counts(np.diff(indptr), rating_counts)
+    return Engine.load(derive_bundle(split.bundle_dir, scratch, export, popularity).parent)
+
+
+def evaluate_recommendations(
+    bundle_dir: Path, ratings_path: Path, params: TasteParams | None = None, max_users: int | None = None,
+    out=sys.stderr, baselines: tuple[str, ...] = tuple(BASELINE_NAMES), split: Split | None = None,
+) -> dict:
+    """Every figure of the recommendation evaluation, and the blend weights it tuned, as a dict for the manifest.
+    `baselines`: which baselines to tune and score (`train` measures TRAIN_BASELINES, `evaluate` all of them);
+    `split`: the users prepare_split made, when the caller reads them for the group evaluation too."""
+    started = time.perf_counter()
+    split = split or prepare_split(bundle_dir, ratings_path, params, max_users)
+    users, hidden, tune_users, test_users = split.users, split.hidden, split.tune_users, split.test_users
+    train = split.ratings.subset(~hidden)
     print(f"evaluation: {len(users)} simulated users ({len(tune_users)} tune the blend, {len(test_users)} are scored), "
           f"{int(hidden.sum()):,} hidden likes; taste model trained on the other {len(train):,} ratings", file=out)
-    fit = fit_taste(train, params)
-    movielens_ids = catalogue["movielens_ids"]
-    export = align(fit.item_factors, fit.item_biases, train, movielens_ids,
-                   {"alpha": params.alpha, "fold_in_l2": params.fold_in_l2})
-    export.ease = fit_ease(train, movielens_ids)
-    indptr = np.load(bundle_dir / "film_links_indptr.npy")
-    rating_counts = np.zeros(len(movielens_ids))
-    np.add.at(rating_counts, film_of_item[train.items], 1)
-    popularity = popularity_from_counts(np.diff(indptr), rating_counts)
-
+    catalogue = json.loads((split.bundle_dir / "films.json").read_text())
     scratch = Path(tempfile.mkdtemp(prefix="movielike-eval-"))
     try:
-        engine = Engine.load(derive_bundle(bundle_dir, scratch / "eval", export, popularity).parent)
+        engine = split_engine(split, train, scratch / "eval")
         pairs = franchise_pairs([SimpleNamespace(title=t, year=y) for t, y in zip(catalogue["titles"], catalogue["years"])])
-        figures = _score_everything(engine, train, film_of_item, tune_users, test_users, pairs, out,
+        figures = _score_everything(engine, train, split.film_of_item, tune_users, test_users, pairs, out,
                                     available(baselines, out))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     figures.update({
         "users": {"simulated": len(users), "tune": len(tune_users), "test": len(test_users)},
         "hidden_likes": int(hidden.sum()),
-        "catalogue_films": len(movielens_ids),
+        "catalogue_films": len(split.movielens_ids),
         "seconds": round(time.perf_counter() - started, 1),
     })
     return figures

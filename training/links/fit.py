@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -72,8 +73,10 @@ def pick_strategy(gpus: str):
     return tf.distribute.get_strategy(), ("GPU" if devices else "CPU")
 
 
-def train_link_model(dataset: LinkDataset, params: TrainParams, progress: bool = True) -> TrainResult:
-    """Train and return normalised film and link vectors plus the loss per epoch."""
+def train_link_model(dataset: LinkDataset, params: TrainParams, progress: bool = True, callbacks: Sequence = ()
+                     ) -> TrainResult:
+    """Train and return normalised film and link vectors plus the loss per epoch; `callbacks` (Keras') see the fit too
+    (TensorBoard's, with --logdir)."""
     import warnings
 
     import keras
@@ -140,7 +143,7 @@ def train_link_model(dataset: LinkDataset, params: TrainParams, progress: bool =
             self.bar.close()
 
     started = time.perf_counter()
-    history = model.fit(batches, epochs=params.epochs, steps_per_epoch=steps, verbose=0, callbacks=[Progress()])
+    history = model.fit(batches, epochs=params.epochs, steps_per_epoch=steps, verbose=0, callbacks=[Progress(), *callbacks])
     seconds = time.perf_counter() - started
     if params.mixed_precision:
         keras.mixed_precision.set_global_policy("float32")

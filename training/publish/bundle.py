@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.bundle import FORMAT, MANIFEST, NEIGHBOURS, current_version, published_versions, write_current
+from engine.bundle import FORMAT, LINK_KINDS, MANIFEST, NEIGHBOURS, current_version, published_versions, write_current
 from engine.film_links import FilmLinks
 from training.links.dataset import LinkDataset
+from training.publish.link_kinds import infer_link_kinds
 from training.publish.neighbours import link_neighbours
 from training.publish.writer import BundleWriter, write_json_atomically
 from training.ratings.export import RatingsExport, impute_unrated
@@ -44,19 +45,35 @@ def write_ratings_view(writer: BundleWriter, export: RatingsExport, n_trees: int
     writer.array("rating_biases.npy", export.biases.astype(np.float32))
     writer.array("rating_counts.npy", export.counts.astype(np.int32))
     writer.annoy("ratings.ann", export.factors, n_trees, ids=np.flatnonzero(export.counts > 0))
-    ease = {}
+    parts = {}  # the optional parts' manifest sections
     if export.ease is not None:
         writer.array("ease_indptr.npy", export.ease.indptr.astype(np.int64))
         writer.array("ease_indices.npy", export.ease.indices.astype(np.int32))
         writer.array("ease_weights.npy", export.ease.weights.astype(np.float32))
-        ease = {"ease": export.ease.info}
+        parts["ease"] = export.ease.info
+    if export.crowd is not None:
+        writer.array("crowd_biases.npy", export.crowd.biases.astype(np.float32))
+        writer.array("crowd_counts.npy", export.crowd.counts.astype(np.int32))
+        parts["favourites"] = export.crowd.info
     return {
         **export.info,
-        **ease,
+        **parts,
         "dim": int(export.factors.shape[1]),
         "films_with_ratings": int((export.counts > 0).sum()),
         "films_estimated": int(((export.counts == 0) & (np.abs(export.factors).sum(axis=1) > 0)).sum()),
     }
+
+
+def film_genres(dataset: LinkDataset) -> dict:
+    """genres.json: the genre names (sorted) and, as CSR, the indexes of each film's genres (film i's are
+    indices[indptr[i]:indptr[i + 1]])."""
+    names = sorted({genre for film in dataset.films for genre in film.genres}, key=str.casefold)
+    index = {name: i for i, name in enumerate(names)}
+    indptr, indices = [0], []
+    for film in dataset.films:
+        indices.extend(index[genre] for genre in film.genres)
+        indptr.append(len(indices))
+    return {"names": names, "indptr": indptr, "indices": indices}
 
 
 def _catalogue(dataset: LinkDataset) -> dict:
@@ -121,6 +138,8 @@ def publish_bundle(
             manifest_extra = {**manifest_extra, "ratings": {**manifest_extra.get("ratings", {}), **section}}
         writer.json("films.json", _catalogue(dataset))
         writer.json("links.json", dataset.link_titles)
+        writer.array(LINK_KINDS, infer_link_kinds(dataset.films, dataset.link_titles))  # for pages_like(kind=...)
+        writer.json("genres.json", film_genres(dataset))
         film_ids = {film.title: i for i, film in enumerate(dataset.films)}
         writer.json("aliases.json", [[alias, film_ids[target]] for alias, target in aliases if target in film_ids])
         writer.annoy("films.ann", film_vectors, n_trees)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -56,6 +57,15 @@ class BundleWriter:
     def link(self, name: str, source: Path, entry: dict) -> None:
         """Use another bundle's file as is (a symlink), with its manifest entry (already checked when it was loaded)."""
         os.symlink(Path(source).resolve(), self.directory / name)
+        self.files[name] = dict(entry)
+
+    def keep(self, name: str, source: Path, entry: dict) -> None:
+        """Carry a published version's file into this one unchanged: a hard link (a copy across file systems), so
+        it outlives the other version being pruned; its manifest entry comes along (already verified)."""
+        try:
+            os.link(source, self.directory / name)
+        except OSError:  # another file system, or one without hard links
+            shutil.copyfile(source, self.directory / name)
         self.files[name] = dict(entry)
 
     def finish(self, manifest: dict) -> dict:

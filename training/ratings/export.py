@@ -3,11 +3,15 @@ estimates for films MovieLens never rated (publish/bundle.py writes them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from training.data.movielens import MovieLensRatings
 from training.ratings.ease import EaseWeights
+
+if TYPE_CHECKING:  # crowd.py imports align from here
+    from training.ratings.crowd import CrowdFavourites
 
 IMPUTE_NEIGHBOURS = 10  # an unrated film's factors: the mean of its 10 nearest rated films in the link model
 IMPUTED_BIAS_QUANTILE = 0.25  # ...and a modest bias: nobody on MovieLens rated it, so it is probably little seen
@@ -22,6 +26,7 @@ class RatingsExport:
     counts: np.ndarray  # MovieLens ratings the model saw for each film; 0 = factors estimated from link neighbours
     info: dict = field(default_factory=dict)
     ease: EaseWeights | None = None  # who watched what: EASE weights over every rated film (ratings/ease.py)
+    crowd: CrowdFavourites | None = None  # the rating predictor's shrunk film biases (ratings/crowd.py)
 
 
 def align(item_factors: np.ndarray, item_biases: np.ndarray, trained_on: MovieLensRatings, movielens_ids: list[int | None],
@@ -56,4 +61,4 @@ def impute_unrated(export: RatingsExport, neighbours: np.ndarray, neighbour_scor
         if len(ids):
             weights = weights / weights.sum()
             factors[film] = weights @ export.factors[ids]
-    return RatingsExport(factors, biases, export.counts, export.info, export.ease)
+    return RatingsExport(factors, biases, export.counts, export.info, export.ease, export.crowd)

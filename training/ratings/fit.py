@@ -7,9 +7,10 @@ import sys
 import numpy as np
 
 from training.data.movielens import MovieLensRatings, split
+from training.ratings.crowd import crowd_favourites
 from training.ratings.ease import fit_ease
 from training.ratings.export import RatingsExport, align
-from training.ratings.predictors import KINDS, RatingsParams, fit_ratings, rmse
+from training.ratings.predictors import KINDS, RatingsFit, RatingsParams, fit_ratings, rmse
 from training.ratings.taste import TasteParams, fit_taste
 
 VALIDATION_SHARE = 0.1  # of the 80% training part: early stopping and the choice of model, never the test 20%
@@ -23,17 +24,20 @@ def carve_validation(train: MovieLensRatings, share: float = VALIDATION_SHARE, s
     return train.subset(~held), train.subset(held)
 
 
-def compare_kinds(ratings: MovieLensRatings, params: RatingsParams, out=sys.stderr) -> dict:
+def compare_kinds(ratings: MovieLensRatings, params: RatingsParams, out=sys.stderr
+                  ) -> tuple[dict, dict[str, RatingsFit], MovieLensRatings]:
     """Fit every kind on 80% (early-stopped on a slice of it), score RMSE on the fixed 20%; pick by validation RMSE.
 
-    Which kind wins is reported; neither is exported, because star predictions rank poorly (see ratings/taste.py).
+    Returns (figures, the fits by kind, the ratings they were fit on). Which kind wins is reported; neither's star
+    predictions are exported, because they rank poorly (see ratings/taste.py); the matrix factorisation's film
+    biases are (crowd favourites, ratings/crowd.py).
     """
     train_mask, test_mask = split(ratings)
     fit_part, validation = carve_validation(ratings.subset(train_mask))
     test = ratings.subset(test_mask)
-    figures = {}
+    figures, fits = {}, {}
     for kind in KINDS:
-        fit = fit_ratings(fit_part, kind, params, validation=validation)
+        fit = fits[kind] = fit_ratings(fit_part, kind, params, validation=validation)
         figures[kind] = {
             "test_rmse": round(rmse(fit, test), 4),
             "validation_rmse": round(min(fit.validation_rmse_curve), 4),
@@ -51,15 +55,17 @@ def compare_kinds(ratings: MovieLensRatings, params: RatingsParams, out=sys.stde
         "test_rmse": figures[best]["test_rmse"],
         "split": {"train": int(train_mask.sum()), "test": int(test_mask.sum()), "validation_share": VALIDATION_SHARE},
     }
-    return summary
+    return summary, fits, fit_part
 
 
 def train_ratings(ratings: MovieLensRatings, movielens_ids: list[int | None], params: RatingsParams | None = None,
-                  taste: TasteParams | None = None, out=sys.stderr) -> RatingsExport:
+                  taste: TasteParams | None = None, out=sys.stderr, titles: list[str] | None = None) -> RatingsExport:
     """Compare the rating predictors by RMSE, then train the taste model on every rating and align it with the
-    catalogue; the RMSE figures and training curves go into the export's manifest section."""
+    catalogue; the RMSE figures and training curves go into the export's manifest section, the matrix
+    factorisation's shrunk film biases into its crowd favourites (`titles` name the top 10 printed)."""
     params, taste = params or RatingsParams(), taste or TasteParams()
-    summary = compare_kinds(ratings, params, out)
+    summary, fits, fit_part = compare_kinds(ratings, params, out)
+    crowd = crowd_favourites(fits["mf"].item_biases, fit_part, ratings, movielens_ids, titles, out)
     fit = fit_taste(ratings, taste)
     print(f"taste model: {taste.dim} factors for {ratings.n_items:,} films from {ratings.n_users} users "
           f"in {fit.seconds:.0f}s", file=out)
@@ -76,6 +82,7 @@ def train_ratings(ratings: MovieLensRatings, movielens_ids: list[int | None], pa
     }
     export = align(fit.item_factors, fit.item_biases, ratings, movielens_ids, info)
     export.ease = fit_ease(ratings, movielens_ids)
+    export.crowd = crowd
     print(f"EASE over every rated film: {export.ease.info['films']:,} films, {export.ease.info['keep']} weights kept a film",
           file=out)
     return export

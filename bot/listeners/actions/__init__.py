@@ -1,10 +1,15 @@
 """Button clicks: ratings, undo, forget, more like this, views, picking between namesakes, the rating loop, the
-watchlist and seen films, sharing an answer to the channel."""
+watchlist and seen films, pages like a page, sharing an answer to the channel, and movie night (join, leave, pick, vote, close)."""
 import re
 
 from slack_bolt.async_app import AsyncApp
 
+from bot import blocks, night_blocks
 from bot.listeners.actions.more_like import more_like
+from bot.listeners.actions.night_join import night_join, night_leave
+from bot.listeners.actions.night_pick import night_pick
+from bot.listeners.actions.night_vote import night_close, night_vote
+from bot.listeners.actions.pages_like import pages_like
 from bot.listeners.actions.pick_film import pick_film
 from bot.listeners.actions.rate import rate_dislike, rate_like
 from bot.listeners.actions.ratings import forget_cancel, forget_confirm, unrate
@@ -24,8 +29,14 @@ def register(app: AsyncApp) -> None:
     app.action("forget_confirm")(forget_confirm)
     app.action("forget_cancel")(forget_cancel)
     app.action("start_suggest")(start_suggest)
-    app.action(re.compile(rf"^{SIMILAR_VIEW}(both|links|ratings)$"))(similar_view)
+    app.action(re.compile(rf"^{SIMILAR_VIEW}(both|links|ratings|posters)$"))(similar_view)
     app.action("save_film")(save_film)
     app.action("unsave_film")(unsave_film)
     app.action("seen_film")(seen_film)
     app.action("share")(share)
+    app.action(blocks.PAGES_LIKE_ACTION)(pages_like)
+    app.action(night_blocks.JOIN)(night_join)
+    app.action(night_blocks.LEAVE)(night_leave)
+    app.action(night_blocks.PICK)(night_pick)
+    app.action(night_blocks.VOTE)(night_vote)
+    app.action(night_blocks.CLOSE)(night_close)

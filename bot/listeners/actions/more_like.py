@@ -10,7 +10,7 @@ from bot import blocks
 from bot.identity import who
 from bot.listeners.actions.common import film_from_value, similar_page
 from bot.services import Services
-from engine import MAX_K, VIEWS
+from engine import MAX_K, SIMILAR_VIEWS, NoPosterView, NoRatingsView
 
 
 def _number(text: str) -> bool:
@@ -21,7 +21,7 @@ def _parse(value: str) -> tuple[str, str, str]:
     """(offset, view, film value) of "offset:view:k:<key>"; ("0", "both", "") for anything else (a forged value, or
     "id:offset:view" from before stable keys), which then names no film and gets the plain answer."""
     parts = value.split(":", 2)
-    if len(parts) == 3 and _number(parts[0]) and parts[1] in VIEWS and parts[2].startswith(blocks.FILM_VALUE):
+    if len(parts) == 3 and _number(parts[0]) and parts[1] in SIMILAR_VIEWS and parts[2].startswith(blocks.FILM_VALUE):
         return parts[0], parts[1], parts[2]
     return "0", "both", ""
 
@@ -42,5 +42,9 @@ async def more_like(ack: AsyncAck, action: dict, respond: AsyncRespond, context:
     if offset + blocks.SUGGESTIONS_PER_PAGE > MAX_K:
         await respond(**blocks.plain("That's as far as I go for this film; try another title."), replace_original=False)
         return
-    page = await similar_page(services, film, offset, by, await services.seen(*who(context)))
+    try:
+        page = await similar_page(services, film, offset, by, await services.seen(*who(context)))
+    except (NoRatingsView, NoPosterView) as error:  # a page of a view the model serving now lacks (after a retrain)
+        await respond(**blocks.plain(blocks.escape(str(error).replace(" (--by links)", ""))), replace_original=False)
+        return
     await respond(**page, replace_original=False)

@@ -1,12 +1,14 @@
-"""Undo a rating from `/movielike ratings`, and the two answers to `/movielike forget`."""
+"""Undo a rating from `/movielike ratings`, and the two answers to `/movielike forget` (which also takes the user
+out of their movie nights, whose messages then show it)."""
 from __future__ import annotations
 
 from logging import Logger
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import blocks
+from bot import blocks, movie_night
 from bot.identity import who
 from bot.listeners.actions.common import film_from_value
 from bot.services import Services
@@ -30,16 +32,19 @@ async def unrate(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond,
                   replace_original=False)
 
 
-async def forget_confirm(ack: AsyncAck, body: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
+async def forget_confirm(ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient, context: dict,
+                         logger: Logger) -> None:
     await ack()
     services: Services = context["services"]
     team, user = who(context)
     try:
-        await services.store.forget(team, user)
+        _, nights = await services.store.forget_everything(team, user)
     except StoreUnavailable:
         await respond(**blocks.plain("I couldn't reach my memory, so nothing was deleted; please try again."))
         return
-    await respond(**blocks.plain("Done: I've forgotten all your ratings."), replace_original=True)
+    done = "Done: I've forgotten all your ratings" + (", and taken you out of your movie nights." if nights else ".")
+    await respond(**blocks.plain(done), replace_original=True)
+    await movie_night.after_forget(services, client, team, nights)  # redrawn without them, or called off
 
 
 async def forget_cancel(ack: AsyncAck, respond: AsyncRespond) -> None:

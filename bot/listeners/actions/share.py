@@ -10,13 +10,14 @@ from bot import blocks
 from bot.identity import who
 from bot.listeners.actions.common import STALE_BUTTON, film_named_by, similar_page
 from bot.listeners.actions.more_like import parse_page
-from bot.listeners.commands.movielike import about_message
+from bot.listeners.actions.pages_like import parse_pages
+from bot.listeners.commands.movielike import about_message, pages_message
 from bot.services import Services
-from engine import NoRatingsView
+from engine import NoPosterView, NoRatingsView
 
 
 async def share(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dict, logger: Logger) -> None:
-    """The value says what was shown: "similar:<offset>:<view>:k:<key>" or "about:<page>"; it is shown again, the
+    """The value says what was shown: "similar:<offset>:<view>:k:<key>", "about:<page>" or "pages:<kind>:<page>"; it is shown again, the
     same for everyone, posted in the channel (response_type in_channel) by the bot on the user's behalf."""
     await ack()
     services: Services = context["services"]
@@ -28,10 +29,13 @@ async def share(ack: AsyncAck, action: dict, respond: AsyncRespond, context: dic
         if film is not None:
             try:
                 message = await similar_page(services, film, offset, by)
-            except NoRatingsView:
+            except (NoRatingsView, NoPosterView):
                 message = None
     elif kind == "about" and rest:
         message = await about_message(services, rest[:300])
+    elif kind == "pages":
+        page_kind, page = parse_pages(rest)
+        message = await pages_message(services, page, page_kind) if page else None
     if message is None:
         await respond(**blocks.plain(STALE_BUTTON), replace_original=False)
         return

@@ -1,4 +1,5 @@
-"""'By shared links' / 'Liked by the same people' / 'Both views': films like the same film, in another view."""
+"""'By shared links' / 'Liked by the same people' / 'Looks like' / 'Both views': films like the same film, in another
+view."""
 from __future__ import annotations
 
 from logging import Logger
@@ -10,7 +11,7 @@ from bot import blocks
 from bot.identity import who
 from bot.listeners.actions.common import film_from_value, similar_page
 from bot.services import Services
-from engine import VIEWS, NoRatingsView
+from engine import SIMILAR_VIEWS, NoPosterView, NoRatingsView
 
 ACTION_PREFIX = "similar_view_"
 
@@ -20,11 +21,11 @@ async def similar_view(ack: AsyncAck, action: dict, respond: AsyncRespond, conte
     services: Services = context["services"]
     by = action.get("action_id", "").removeprefix(ACTION_PREFIX)
     film = await film_from_value(services, action.get("value", ""), respond)
-    if film is None or by not in VIEWS:
+    if film is None or by not in SIMILAR_VIEWS:
         return
     try:
         page = await similar_page(services, film, by=by, seen=await services.seen(*who(context)))
-    except NoRatingsView as error:
+    except (NoRatingsView, NoPosterView) as error:
         await respond(**blocks.plain(blocks.escape(str(error).replace(" (--by links)", ""))), replace_original=False)
         return
     await respond(**page, replace_original=False)

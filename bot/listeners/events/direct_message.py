@@ -46,4 +46,5 @@ async def direct_message(body: dict, event: dict, client: AsyncWebClient, contex
     if text.strip().lower() in {"hi", "hello", "hey", "help", "?"}:
         await respond(**blocks.help_message())
         return
-    await answer(services, respond, client, team, user, text, logger)
+    await answer(services, respond, client, team, user, text, logger, channel=event.get("channel"),
+                 channel_name="directmessage")  # `map` uploads into this conversation

@@ -28,6 +28,14 @@ def test_evaluate_command_prints_and_stores_figures(models_dir, small_data, tmp_
     for baseline in ("ease", "rp3beta", "als", "lightfm_links", "ease_links"):
         assert figures["tuning"]["baselines"][baseline]  # tuned on the tuning half, and what was chosen is stored
     assert "paired" in result.stderr and "EASE + link-content" in result.stderr
+    groups = figures["groups"]  # movie night: our aggregation next to the three it is compared with
+    assert {"ours", "average", "one_member", "popular"} <= set(groups) and groups["groups"]["test"] > 0
+    for name in ("ours", "average", "one_member", "popular"):
+        assert 0 <= groups[name]["hit_rate_at_5"] <= 1 and 0 <= groups[name]["misery"] <= 1
+    assert groups["average"]["vs_ours"]["hit_rate"] == pytest.approx(
+        groups["average"]["hit_rate_at_5"] - groups["ours"]["hit_rate_at_5"], abs=2e-4)
+    assert len(groups["tuning"]) == 10 and groups["misery_weight"]["tuned"] in [row["misery_weight"] for row in groups["tuning"]]
+    assert "group    average: hit rate@5" in result.stderr
     before = json.loads((models_dir / version / "manifest.json").read_text())
     stored = json.loads((tmp_path / version / "manifest.json").read_text())
     assert stored["evaluation"] == figures
