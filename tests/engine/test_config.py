@@ -18,7 +18,7 @@ def test_defaults_and_overrides():
     store = Config.from_env({"MOVIELIKE_MODELS": "s3://bucket/models", "MOVIELIKE_MODELS_CACHE": "/cache"})
     assert store.models_url == "s3://bucket/models" and store.models_dir == Path("/cache")
     assert Config.from_env({"MOVIELIKE_MODELS": "s3://b/m"}).models_dir == Path("var/cache/models")
-    assert Config().redis_fsync == "everysec" and Config.from_env({"MOVIELIKE_REDIS_FSYNC": "Always"}).redis_fsync == "always"
+    assert Config().redis_fsync == "always" and Config.from_env({"MOVIELIKE_REDIS_FSYNC": "EverySec"}).redis_fsync == "everysec"
 
 
 @pytest.mark.parametrize("name, value", [("MOVIELIKE_SEARCH", "fast"), ("MOVIELIKE_ANNOY_SEARCH_K", "lots"),
