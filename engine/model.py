@@ -59,6 +59,11 @@ class LoadedModel:
         self.ratings = None if arrays is None else RatingsView(
             arrays.factors, arrays.biases, arrays.counts, arrays.alpha, arrays.fold_in_l2,
             arrays.index if mode == "annoy" else None, arrays.ease)
+        # The rated films' TF-IDF rows and link vectors, gathered once: a heavy rater's link signals read only these
+        # (recommend.heavy_rater_picks; a few MB whatever the catalogue's size: MovieLens rates ~10k films)
+        rated = None if self.ratings is None else self.ratings.rated_ids
+        self.rated_content = None if rated is None else self.content.rows(rated)
+        self.rated_vectors = None if rated is None else np.ascontiguousarray(self.film_vectors[rated])
         posters = bundle.posters
         poster_mode = config.search if config.search != "auto" else (
             "exact" if posters is None or len(posters.films) <= config.exact_max_films else "annoy")

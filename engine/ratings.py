@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.vectors import csr_positions, top_k
+from engine.vectors import top_k
 
 
 class RatingsView:
@@ -72,8 +72,11 @@ class RatingsView:
         target = np.r_[np.ones(len(liked)), np.zeros(len(disliked))]
         # Seen films leave the "unrated" sum (weight 1, target 0) and come back with weight 1 + alpha and their target.
         real = self.rated[seen]
-        extra = np.where(real, self.alpha, self.alpha + 1.0).astype(np.float32)
-        gram = self._gram + (q.T * extra) @ q
+        # (q.T * extra) @ q with extra = alpha, or alpha + 1 for films nobody rated: a plain product is twice as fast
+        gram = self._gram + self.alpha * (q.T @ q)
+        if not real.all():
+            unreal = q[~real]
+            gram += unreal.T @ unreal
         pull = -self._bias_pull + q[real].T @ b[real] + (1 + self.alpha) * (q.T @ (target - b).astype(np.float32))
         return np.linalg.solve(gram, pull).astype(np.float32)
 
@@ -98,23 +101,35 @@ class RatingsView:
 
 
 class EaseView:
-    """EASE weights (who watched what) as CSR over film ids: a person's watched films add up their rows."""
+    """EASE weights (who watched what) over film ids: a person's watched films add up their rows.
+
+    The bundle stores them as CSR; each scored film's row is kept here padded to the longest (zeros after its
+    end, ~15 MB for 9.6k films x 200 weights, the CSR's size), so a heavy rater's rows are gathered whole: 3x faster
+    than entry by entry (2.3 -> 0.8 ms for 1,450 films).
+    """
 
     def __init__(self, indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray):
-        self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.indices = np.asarray(indices, dtype=np.int32)
-        self.weights = np.asarray(weights, dtype=np.float32)
-        self.n_films = len(self.indptr) - 1
-        self.scored = np.diff(self.indptr) > 0  # films EASE knows (callers rank the others apart)
+        indptr = np.asarray(indptr, dtype=np.int64)
+        lengths = np.diff(indptr)
+        self.n_films = len(indptr) - 1
+        self.scored = lengths > 0  # films EASE knows (callers rank the others apart)
         self.scored_ids = np.flatnonzero(self.scored)  # the same as ids: gathering by ids is ~8x faster than by mask
+        self._row_of = np.full(self.n_films, -1, dtype=np.int64)
+        self._row_of[self.scored_ids] = np.arange(len(self.scored_ids))
+        width = int(lengths.max()) if len(lengths) else 0
+        self._indices = np.zeros((len(self.scored_ids), width), dtype=np.int32)
+        self._weights = np.zeros((len(self.scored_ids), width), dtype=np.float32)
+        row = np.repeat(self._row_of[self.scored_ids], lengths[self.scored_ids])
+        column = np.arange(int(indptr[-1])) - np.repeat(indptr[:-1][self.scored], lengths[self.scored])
+        self._indices[row, column] = np.asarray(indices, dtype=np.int32)[: int(indptr[-1])]
+        self._weights[row, column] = np.asarray(weights, dtype=np.float32)[: int(indptr[-1])]
 
     def scores(self, watched: list[int]) -> np.ndarray:
         """EASE scores of every film for someone who watched `watched` (liked, disliked or so-so alike); 0 for
         films outside EASE (`scored` says which are in: callers rank those apart)."""
-        films = np.asarray(watched, dtype=np.int64)
-        films = films[self.scored[films]]
-        scores = np.zeros(self.n_films, dtype=np.float32)
-        if len(films):
-            where = csr_positions(self.indptr, films)
-            scores = np.bincount(self.indices[where], weights=self.weights[where], minlength=self.n_films).astype(np.float32)
-        return scores
+        rows = self._row_of[np.asarray(watched, dtype=np.int64)]
+        rows = rows[rows >= 0]
+        if not len(rows):
+            return np.zeros(self.n_films, dtype=np.float32)
+        return np.bincount(self._indices[rows].ravel(), weights=self._weights[rows].ravel(),
+                           minlength=self.n_films).astype(np.float32)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine import NoRatingsView
+from engine.recommend import HEAVY_RATER, blend_picks
 from tests.conftest import data_dir
 
 
@@ -92,6 +93,21 @@ def test_recommend_for_every_kind_of_taste(engine, by):
         assert len(picks) == 10 and len({p.id for p in picks}) == 10, name
         assert not set(rated) & {p.id for p in picks}, f"{name}: a rated film came back"
         assert all(p.why for p in picks), name
+
+
+def test_a_heavy_rater_gets_the_blends_picks_among_the_films_people_rated(engine):
+    """Past HEAVY_RATER ratings, recommend() ranks only the films people rated (the link signals read for those
+    only): the picks are (nearly all) the whole catalogue's blend's best rated films, and nothing they rated."""
+    rated = engine.model.ratings.rated_ids
+    popular = [int(i) for i in engine.model.popular_order if engine.model.ratings.rated[int(i)]]
+    likes, dislikes = popular[:HEAVY_RATER * 2 // 3], popular[HEAVY_RATER * 2 // 3:HEAVY_RATER]
+    assert len(likes) + len(dislikes) == HEAVY_RATER and len(rated) > HEAVY_RATER + 10
+    picks = [p.id for p in engine.recommend(likes, dislikes, k=10)]
+    assert len(set(picks)) == 10 and not set(picks) & {*likes, *dislikes}
+    assert all(engine.model.ratings.rated[film] for film in picks)
+    everywhere = blend_picks(engine.model, likes, dislikes, [], {*likes, *dislikes}, 60, "both")
+    best_rated = [p.id for p in everywhere if engine.model.ratings.rated[p.id]][:10]
+    assert len(set(picks) & set(best_rated)) >= 8, (picks, best_rated)
 
 
 def test_taste_shows_in_the_ratings_view(engine, genres):
