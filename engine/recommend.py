@@ -13,8 +13,9 @@ STANDARDISE_TOP = 100  # each signal is scaled by the spread of its 100 best fil
 CONTENT_FILMS = 300  # the link-content signals read at most this many liked (and disliked) films, the first given:
 # beyond that the content of everything someone watched is no taste at all, and EASE and the taste model, which read
 # every rating, carry the picks
-HEAVY_RATER = 300  # from this many rated and seen films, recommend() ranks the films people rated only, and reads
-# the link signals for those (their rows gathered at load): the whole catalogue's TF-IDF passes were half its time
+HEAVY_RATER = 300  # from this many rated and seen films that MovieLens users rated too, recommend() ranks only the
+# films people rated and reads their link signals from rows gathered at load: the whole catalogue's TF-IDF passes
+# were half its time, and someone who rated mostly films nobody else did keeps the whole catalogue's blend
 
 
 def recommend(model: LoadedModel, liked: list[int], disliked: list[int], skip: set[int], k: int, view: str,
@@ -34,7 +35,7 @@ def recommend(model: LoadedModel, liked: list[int], disliked: list[int], skip: s
     if not liked:
         taste = ratings.taste_scores(ratings.fold_in(liked, disliked))
         return popular(model, k, skip, vectors[disliked], ratings.rated_ids, taste)
-    if view == "both" and len(liked) + len(disliked) + len(seen) >= HEAVY_RATER:
+    if view == "both" and np.count_nonzero(ratings.rated[[*liked, *disliked, *seen]]) >= HEAVY_RATER:
         return heavy_rater_picks(model, liked, disliked, seen, skip, k)
     return blend_picks(model, liked, disliked, seen, skip, k, view)
 

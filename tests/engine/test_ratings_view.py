@@ -110,6 +110,17 @@ def test_a_heavy_rater_gets_the_blends_picks_among_the_films_people_rated(engine
     assert len(set(picks) & set(best_rated)) >= 8, (picks, best_rated)
 
 
+def test_someone_who_rated_hundreds_of_films_nobody_else_did_keeps_the_whole_catalogue(engine):
+    """HEAVY_RATER counts films people rated: a fan of obscure films keeps the whole catalogue's blend, where films
+    only the links know can come up."""
+    model = engine.model
+    obscure = [int(i) for i in model.popular_order[::-1] if not model.ratings.rated[int(i)]][:HEAVY_RATER]
+    liked, disliked = obscure, [int(i) for i in model.popular_order[:3]]
+    picks = engine.recommend(liked, disliked, k=10)
+    everywhere = blend_picks(model, liked, disliked, [], {*liked, *disliked}, 10, "both")
+    assert [(p.id, p.score) for p in picks] == [(p.id, p.score) for p in everywhere]
+
+
 def test_taste_shows_in_the_ratings_view(engine, genres):
     """Someone who liked six horror films gets mostly horror from the ratings view alone."""
     likes = ["Halloween (1978 film)", "The Exorcist (film)", "The Texas Chain Saw Massacre", "A Nightmare on Elm Street",
