@@ -22,9 +22,11 @@ from engine.vectors import top_k_rows
 TFIDF_WEIGHT = 1.0
 KIN_WEIGHT = 2.0
 GENERIC_PENALTY = 0.2
-BLOCK = 512  # query films scored at once: BLOCK x films float32 matrices (77 MB at 37.5k films, 350 MB at 170k)
+BLOCK = 512  # at most this many query films scored at once, and at most BLOCK_CELLS query films x films: the block's
+BLOCK_CELLS = 44_000_000  # score, evidence and candidate arrays (512 rows at 37.5k films, 258 at 170k: 380 MB there,
+# against 920 MB with 512 rows, and no slower)
 CANDIDATES = 300  # of each film, the best films by the rest of the score that the generic links' share re-ranks
-GENERIC_ROWS = 32  # query films whose candidates' generic links are gathered at once (32 x 300 x 3,000 floats: 115 MB)
+GENERIC_ROWS = 32  # query films whose candidates' generic TF-IDF is read at once (a 9,600 x 32 sparse product)
 
 
 def _generic(link_indices: np.ndarray, n_links: int, n_films: int) -> np.ndarray:
@@ -32,13 +34,22 @@ def _generic(link_indices: np.ndarray, n_links: int, n_films: int) -> np.ndarray
 
 
 def tfidf_split(link_indptr: np.ndarray, link_indices: np.ndarray, n_links: int
-                ) -> tuple[sparse.csr_matrix, np.ndarray]:
+                ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     """The TF-IDF rows of unit length (over every link, rare ones included, engine/content.py) split by link: the
-    specific links' columns, sparse, and the generic links' columns, dense (few links, most films)."""
+    specific links' columns and the generic links' columns, both sparse (a dense generic part was films x generic
+    links floats: 1.4 GB at 170k films with 2,000 generic links)."""
     content = LinkContent(link_indptr, link_indices, n_links)
     tfidf = sparse.csr_matrix((content.data, content.indices, content.indptr), shape=(content.n_films, n_links))
     generic = _generic(link_indices, n_links, content.n_films)
-    return tfidf[:, np.flatnonzero(~generic)].tocsr(), tfidf[:, np.flatnonzero(generic)].toarray()
+    return tfidf[:, np.flatnonzero(~generic)].tocsr(), tfidf[:, np.flatnonzero(generic)].tocsr()
+
+
+def generic_share(generic_tfidf: sparse.csr_matrix, queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """queries x candidates: the generic links' part of each query film's TF-IDF cosine with each of its candidates
+    (`candidates[r]` are query r's), as one sparse product of the candidates' rows with the queries'."""
+    rows, wide = candidates.shape
+    products = (generic_tfidf[candidates.ravel()] @ generic_tfidf[queries].T).toarray()  # (rows x wide) x rows
+    return products[np.arange(rows * wide), np.repeat(np.arange(rows), wide)].reshape(rows, wide)
 
 
 def specific_links(link_indptr: np.ndarray, link_indices: np.ndarray, n_links: int) -> sparse.csr_matrix:
@@ -81,8 +92,9 @@ def link_neighbours(vectors: np.ndarray, link_indptr: np.ndarray, link_indices: 
     kin = kin_matrix(film_links, n_films)
     ids = np.empty((len(queries), k), dtype=np.int32)
     scores = np.empty((len(queries), k), dtype=np.float32)
-    for start in range(0, len(queries), BLOCK):
-        block = queries[start:start + BLOCK]
+    block_rows = max(1, min(BLOCK, BLOCK_CELLS // max(n_films, 1)))
+    for start in range(0, len(queries), block_rows):
+        block = queries[start:start + block_rows]
         rows = np.arange(len(block))
         score = vectors[block] @ vectors.T
         evidence = np.zeros(score.shape, dtype=bool)  # shares a specific link, or their articles link
@@ -98,8 +110,7 @@ def link_neighbours(vectors: np.ndarray, link_indptr: np.ndarray, link_indices: 
         if tfidf_weight and generic_tfidf.shape[1]:  # a few rows at a time: rows x candidates x generic links floats
             for first in range(0, len(block), GENERIC_ROWS):
                 rows_now = slice(first, first + GENERIC_ROWS)
-                chosen[rows_now] += tfidf_weight * np.einsum("rg,rcg->rc", generic_tfidf[block[rows_now]],
-                                                             generic_tfidf[candidates[rows_now]])
+                chosen[rows_now] += tfidf_weight * generic_share(generic_tfidf, block[rows_now], candidates[rows_now])
         chosen -= penalty * ~np.take_along_axis(evidence, candidates, axis=1)
         order = np.argsort(-chosen, axis=1, kind="stable")[:, :k]
         ids[start:start + len(block)] = np.take_along_axis(candidates, order, axis=1)
