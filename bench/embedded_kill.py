@@ -17,7 +17,6 @@ import json
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,16 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import redis
 
+from bench.disk_load import busy_disk
 from bot.store import FSYNC_POLICIES, embedded_socket, stop_embedded
-
-
-def busy_disk(folder: Path, megabytes: int) -> subprocess.Popen:
-    """Writers like a trainer publishing beside the bot: one keeps `megabytes` of unsynced data in the page cache,
-    two each write a fifth of that and fsync it, over and over. Every fsync then waits (stop: os.killpg)."""
-    loop = (f"while true; do dd if=/dev/zero of={folder}/dirty bs=1M count={megabytes} status=none; done & "
-            f"for n in 1 2; do while true; do dd if=/dev/zero of={folder}/synced$n bs=1M count={megabytes // 5} "
-            "conv=fsync status=none; done & done; wait")
-    return subprocess.Popen(["sh", "-c", loop], start_new_session=True)
 
 
 def server_pid(state_file: Path) -> int:

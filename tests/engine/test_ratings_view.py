@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine import NoRatingsView
-from engine.recommend import HEAVY_RATER, blend_picks
+from engine.recommend import HEAVY_RATER, blend_picks, heavy_rater_picks
 from tests.conftest import data_dir
 
 
@@ -102,12 +102,18 @@ def test_a_heavy_rater_gets_the_blends_picks_among_the_films_people_rated(engine
     popular = [int(i) for i in engine.model.popular_order if engine.model.ratings.rated[int(i)]]
     likes, dislikes = popular[:HEAVY_RATER * 2 // 3], popular[HEAVY_RATER * 2 // 3:HEAVY_RATER]
     assert len(likes) + len(dislikes) == HEAVY_RATER and len(rated) > HEAVY_RATER + 10
-    picks = [p.id for p in engine.recommend(likes, dislikes, k=10)]
+    served = engine.recommend(likes, dislikes, k=10)
+    heavy = heavy_rater_picks(engine.model, likes, dislikes, [], {*likes, *dislikes}, 10)
+    assert [(p.id, p.score) for p in served] == [(p.id, p.score) for p in heavy]  # the heavy path served them
+    picks = [p.id for p in served]
     assert len(set(picks)) == 10 and not set(picks) & {*likes, *dislikes}
     assert all(engine.model.ratings.rated[film] for film in picks)
     everywhere = blend_picks(engine.model, likes, dislikes, [], {*likes, *dislikes}, 60, "both")
     best_rated = [p.id for p in everywhere if engine.model.ratings.rated[p.id]][:10]
     assert len(set(picks) & set(best_rated)) >= 8, (picks, best_rated)
+    one_short = heavy_rater_picks(engine.model, likes, dislikes, [], {*rated.tolist()} - set(picks[:9]), 10)
+    assert len(one_short) == 10 and set(picks[:9]) <= {p.id for p in one_short}  # too few rated films left: the
+    # whole catalogue's blend fills the list
 
 
 def test_someone_who_rated_hundreds_of_films_nobody_else_did_keeps_the_whole_catalogue(engine):

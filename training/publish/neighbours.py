@@ -22,9 +22,9 @@ from engine.vectors import top_k_rows
 TFIDF_WEIGHT = 1.0
 KIN_WEIGHT = 2.0
 GENERIC_PENALTY = 0.2
-BLOCK = 512  # at most this many query films scored at once, and at most BLOCK_CELLS query films x films: the block's
-BLOCK_CELLS = 44_000_000  # score, evidence and candidate arrays (512 rows at 37.5k films, 258 at 170k: 380 MB there,
-# against 920 MB with 512 rows, and no slower)
+BLOCK = 512  # at most this many query films scored at once
+BLOCK_CELLS = 44_000_000  # and at most this many query films x films: 512 rows at 37.5k films, 258 at 170k, where a
+# block's score, evidence and candidate arrays rose memory by 386 MB (920 MB with 512 rows), no slower
 CANDIDATES = 300  # of each film, the best films by the rest of the score that the generic links' share re-ranks
 GENERIC_ROWS = 32  # query films whose candidates' generic TF-IDF is read at once (a 9,600 x 32 sparse product)
 
