@@ -9,6 +9,7 @@ from scipy import sparse
 
 from engine.film_links import FilmLinks
 from engine.vectors import top_k, top_k_rows
+from training.evaluation.blocked import in_blocks
 from training.evaluation.franchise import franchise_pairs
 from training.evaluation.pages import evaluate_pages, format_pages
 from training.evaluation.vectors_know import format_vectors_know, what_vectors_know
@@ -41,7 +42,7 @@ def vector_neighbours(film_vectors: np.ndarray):
     def neighbours(film_ids: np.ndarray, k: int) -> np.ndarray:
         return best_other_columns(film_vectors[film_ids] @ film_vectors.T, k, film_ids)
 
-    return neighbours
+    return in_blocks(neighbours, len(film_vectors))
 
 
 def tfidf_matrix(dataset: LinkDataset) -> sparse.csr_matrix:
@@ -61,11 +62,13 @@ def tfidf_matrix(dataset: LinkDataset) -> sparse.csr_matrix:
 
 
 def tfidf_neighbours(matrix: sparse.csr_matrix):
+    """Exact TF-IDF cosine neighbours, as a function for `franchise_hit_rate`."""
+
     def neighbours(film_ids: np.ndarray, k: int) -> np.ndarray:
         scores = (matrix[film_ids] @ matrix.T).toarray()
         return best_other_columns(scores, k, film_ids)
 
-    return neighbours
+    return in_blocks(neighbours, matrix.shape[0])
 
 
 LINK_SHARE_BLOCK = 100  # films scored against every linked page at a time
@@ -110,8 +113,7 @@ def linked_film_hit_rate(neighbours_of, film_links: FilmLinks, k: int = 10) -> f
     if len(pairs) == 0:
         return None
     sources = np.unique(pairs[:, 0])
-    top = np.concatenate([neighbours_of(sources[start:start + 1000], k)  # blocks: a dense product per block
-                          for start in range(0, len(sources), 1000)])
+    top = neighbours_of(sources, k)
     row_of = {film: row for row, film in enumerate(sources.tolist())}
     return float(np.mean([target in set(top[row_of[source]].tolist()) for source, target in pairs.tolist()]))
 

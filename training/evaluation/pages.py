@@ -14,6 +14,7 @@ import numpy as np
 
 from engine.vectors import top_k_rows
 from training.data.films import FilmRecord
+from training.evaluation.blocked import in_blocks
 from training.publish.link_kinds import infer_link_kinds, kind_coverage, named_links
 
 K = 10
@@ -40,9 +41,13 @@ def director_genre_share(films: Sequence[FilmRecord], link_titles: Sequence[str]
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(len(ids), size=min(sample, len(ids)), replace=False))
     vectors = np.asarray(link_vectors[ids], dtype=np.float32)
-    scores = vectors[rows] @ vectors.T
-    scores[np.arange(len(rows)), rows] = -np.inf  # never a director's own page
-    nearest = top_k_rows(scores, k)
+
+    def nearest_of(block: np.ndarray, k: int) -> np.ndarray:
+        scores = vectors[rows[block]] @ vectors.T
+        scores[np.arange(len(block)), rows[block]] = -np.inf  # never a director's own page
+        return top_k_rows(scores, k)
+
+    nearest = in_blocks(nearest_of, len(ids))(np.arange(len(rows)), k)
     sets = [genres[int(i)] for i in ids]
 
     def shares(row: int, others) -> float:
