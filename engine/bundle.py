@@ -17,6 +17,10 @@ models/
                           n_films x manifest ratings.dim), biases and MovieLens rating counts; films with no ratings
                           carry factors estimated from their link neighbours (count 0). Optional: absent without ratings
   <version>/ratings.ann   Annoy index (angular) over the factors of the films with ratings
+  <version>/rating_neighbours.npy, rating_neighbour_scores.npy   each rated film's nearest rated films in the ratings
+                          view, best first (row r = the r-th film with ratings, by film id; int32 ids, float32 cosines
+                          of their factors), computed when publishing so similar() reads them instead of scoring every
+                          rated film. Optional, both or none (with ratings; older bundles lack them)
   <version>/ease_indptr.npy, ease_indices.npy, ease_weights.npy   CSR over film ids: EASE item-item weights over
                           every rated film (who watched what), the largest few hundred a film. Optional (with ratings)
   <version>/poster_vectors.npy, poster_films.npy, posters.ann   the poster view (`movielike-train posters`): image
@@ -69,6 +73,7 @@ FILES = (
 OPTIONAL_FILES = ("aliases.json", "poster_thumbnails.npy", "link_kinds.npy", "genres.json")  # added after format 1: checked when listed
 EASE_FILES = ("ease_indptr.npy", "ease_indices.npy", "ease_weights.npy")  # all or none, optional: added later
 RATING_FILES = ("rating_factors.npy", "rating_biases.npy", "rating_counts.npy", "ratings.ann")  # all or none
+RATING_NEIGHBOUR_FILES = ("rating_neighbours.npy", "rating_neighbour_scores.npy")  # both or none, optional: added later
 FAVOURITE_FILES = ("crowd_biases.npy", "crowd_counts.npy")  # both or none, optional: added later (crowd favourites)
 POSTER_THUMBNAILS = "poster_thumbnails.npy"  # optional within the poster part: small posters for pictures
 POSTER_FILES = ("poster_vectors.npy", "poster_films.npy", "posters.ann")  # all or none, optional: `movielike-train posters`
@@ -104,6 +109,7 @@ class RatingArrays:
     fold_in_l2: float
     index: AnnoyIndex
     ease: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (indptr, indices, weights); None in older bundles
+    neighbours: tuple[np.ndarray, np.ndarray] | None = None  # (ids, scores), a row per rated film; None in older bundles
 
 
 @dataclass
@@ -169,6 +175,10 @@ def verify(path: Path) -> dict:
         raise BundleError(f"{path}: the manifest lists rating files but no ratings section; the bundle is incomplete. Retrain.")
     has_ease = any(name in listed for name in EASE_FILES)
     has_favourites = any(name in listed for name in FAVOURITE_FILES)
+    has_rating_neighbours = any(name in listed for name in RATING_NEIGHBOUR_FILES)
+    if has_rating_neighbours and not has_ratings:
+        raise BundleError(f"{path}: the manifest lists the ratings view's neighbours but no rating files; the bundle "
+                          "is incomplete. Retrain.")
     if has_favourites and "favourites" not in manifest.get("ratings", {}):
         raise BundleError(f"{path}: the manifest lists crowd favourite files but no ratings.favourites section; the "
                           "bundle is incomplete. Retrain.")
@@ -178,7 +188,7 @@ def verify(path: Path) -> dict:
                           "Run `movielike-train posters` again.")
     wanted = (FILES + tuple(name for name in OPTIONAL_FILES if name in listed) + (RATING_FILES if has_ratings else ())
               + (EASE_FILES if has_ease else ()) + (POSTER_FILES if has_posters else ())
-              + (FAVOURITE_FILES if has_favourites else ()))
+              + (FAVOURITE_FILES if has_favourites else ()) + (RATING_NEIGHBOUR_FILES if has_rating_neighbours else ()))
     for name in wanted:
         if name not in listed:
             raise BundleError(f"{path}: the manifest does not list {name}; the bundle is incomplete. Retrain.")
@@ -264,15 +274,31 @@ def _load_ratings(path: Path, manifest: dict) -> RatingArrays | None:
         return None
     index = AnnoyIndex(int(manifest["ratings"]["dim"]), "angular")
     index.load(str(path / "ratings.ann"))
+    factors = np.asarray(np.load(path / "rating_factors.npy", mmap_mode="r"))
+    counts = np.load(path / "rating_counts.npy")
     return RatingArrays(
-        factors=np.asarray(np.load(path / "rating_factors.npy", mmap_mode="r")),
+        factors=factors,
         biases=np.load(path / "rating_biases.npy"),
-        counts=np.load(path / "rating_counts.npy"),
+        counts=counts,
         alpha=float(manifest["ratings"]["alpha"]),
         fold_in_l2=float(manifest["ratings"]["fold_in_l2"]),
         index=index,
         ease=tuple(np.load(path / name) for name in EASE_FILES) if EASE_FILES[0] in manifest["files"] else None,
+        neighbours=_load_rating_neighbours(path, manifest, counts),
     )
+
+
+def _load_rating_neighbours(path: Path, manifest: dict, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The ratings view's stored neighbours when the bundle has them; BundleError when they do not fit its rated films."""
+    if RATING_NEIGHBOUR_FILES[0] not in manifest["files"]:
+        return None
+    ids, scores = (np.asarray(np.load(path / name, mmap_mode="r")) for name in RATING_NEIGHBOUR_FILES)
+    rated = int((counts > 0).sum())
+    if (ids.ndim != 2 or ids.shape != scores.shape or ids.shape[0] != rated
+            or (ids.size and not (int(ids.min()) >= 0 and int(ids.max()) < len(counts) and (counts[ids] > 0).all()))):
+        raise BundleError(f"{path}: the ratings view's neighbours {ids.shape} / {scores.shape} do not fit its {rated} "
+                          f"rated films of {len(counts)}. Retrain.")
+    return ids, scores
 
 
 def _load_posters(path: Path, manifest: dict, n_films: int) -> PosterArrays | None:

@@ -58,7 +58,7 @@ class LoadedModel:
         arrays = bundle.ratings
         self.ratings = None if arrays is None else RatingsView(
             arrays.factors, arrays.biases, arrays.counts, arrays.alpha, arrays.fold_in_l2,
-            arrays.index if mode == "annoy" else None, arrays.ease)
+            arrays.index if mode == "annoy" else None, arrays.ease, arrays.neighbours)
         # The rated films' TF-IDF rows and link vectors, gathered once: a heavy rater's link signals read only these
         # (recommend.heavy_rater_picks; a few MB whatever the catalogue's size: MovieLens rates ~10k films)
         rated = None if self.ratings is None else self.ratings.rated_ids

@@ -32,17 +32,19 @@ def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str)
     if (view == "links" or ratings is None or not ratings.has_ratings(film_id) or weight <= 0
             or not len(model.bundle.neighbours[film_id])):
         return similar_by_links(model, film_id, k, skip)
-    link_ids = model.bundle.neighbours[film_id]
-    rating_ids, _ = ratings.neighbours(film_id, RATINGS_POOL, skip)
-    candidates = np.array([i for i in dict.fromkeys([*link_ids.tolist(), *rating_ids.tolist()]) if i not in skip])
+    link_ids, link_scores = model.bundle.neighbours[film_id], model.bundle.neighbour_scores[film_id]
+    rating_ids, _ = ratings.neighbours(film_id, RATINGS_POOL, skip)  # never in skip
+    only_rated = rating_ids[~np.isin(rating_ids, link_ids)]
+    candidates = np.concatenate([link_ids, only_rated]).astype(np.int64)
     # The links view's stored score (cosine plus exact link evidence, training/publish/neighbours.py) for its own
     # neighbours; the plain cosine, never above the last stored score, for films only the ratings view found.
-    stored = dict(zip(link_ids.tolist(), model.bundle.neighbour_scores[film_id].tolist()))
-    vectors = model.bundle.film_vectors
-    floor = float(model.bundle.neighbour_scores[film_id][-1])
-    link_score = np.array([stored.get(int(i), np.nan) for i in candidates], dtype=np.float32)
-    cosine = np.minimum(vectors[candidates] @ vectors[film_id], floor)
-    link_score = np.where(np.isnan(link_score), cosine, link_score)
+    vectors = model.film_vectors
+    floor = float(link_scores[-1])
+    cosine = np.minimum(vectors[only_rated] @ vectors[film_id], floor)
+    link_score = np.concatenate([link_scores, cosine]).astype(np.float32)
+    if len(skip) > 1:  # films the user marked seen (the film itself is never its own neighbour)
+        keep = ~np.isin(candidates, np.fromiter(skip, dtype=np.int64, count=len(skip)))
+        candidates, link_score = candidates[keep], link_score[keep]
     rating_cosine = ratings.cosine(film_id, candidates)  # 0 for a film nobody rated: no evidence either way
     scores = (1 - weight) * link_score + weight * rating_cosine
     order = np.argsort(-scores, kind="stable")[:k]

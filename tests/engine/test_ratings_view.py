@@ -6,9 +6,13 @@ import csv
 import numpy as np
 import pytest
 
-from engine import NoRatingsView
+from engine import Engine, NoRatingsView
+from engine.bundle import load_bundle
+from engine.errors import BundleError
+from engine.ratings import RatingsView
 from engine.recommend import HEAVY_RATER, blend_picks, heavy_rater_picks
 from tests.conftest import data_dir
+from tests.models_copy import copy_bundle, edit_manifest, relist
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +145,50 @@ def test_dislikes_steer_picks_away(engine):
     plain = {p.id for p in engine.recommend(likes, [], k=10)}
     steered = engine.recommend(likes, ["Toy Story 2", "Monsters, Inc.", "Ice Age (2002 film)"], k=10)
     assert plain != {p.id for p in steered}
+
+
+def test_stored_neighbours_are_the_ones_a_search_of_every_rated_film_finds(engine, ratings_view, manifest):
+    """similar() reads the ratings view's neighbours the bundle stores: the same films, in the same order, as scoring
+    every rated film, also when the user has marked some of them seen."""
+    assert {"rating_neighbours.npy", "rating_neighbour_scores.npy"} <= set(manifest["files"])
+    searched = RatingsView(ratings_view.factors, ratings_view.biases, ratings_view.counts, ratings_view.alpha,
+                           ratings_view.fold_in_l2)
+    films = [int(i) for i in engine.model.popular_order if ratings_view.has_ratings(int(i))][:200]
+    agree = total = 0
+    for film in films:
+        for skip in ({film}, {film, *searched.neighbours(film, 3, {film})[0].tolist()}):
+            stored_ids, stored_scores = ratings_view.neighbours(film, 50, skip)
+            found_ids, found_scores = searched.neighbours(film, 50, skip)
+            assert not skip & set(stored_ids.tolist())
+            np.testing.assert_allclose(stored_scores, found_scores, atol=1e-5)
+            agree += int((stored_ids == found_ids).sum())  # ids may swap only where two scores tie to 1e-5
+            total += len(found_ids)
+    assert agree / total > 0.99, agree / total
+
+
+@pytest.mark.parametrize("damage, message", [("unlisted", "does not list rating_neighbour_scores.npy"),
+                                             ("short", "do not fit"), ("unrated", "do not fit")])
+def test_the_stored_rating_neighbours_are_verified(models_dir, tmp_path, damage, message):
+    bundle = copy_bundle(models_dir, tmp_path)
+    if damage == "unlisted":
+        edit_manifest(bundle, lambda manifest: manifest["files"].pop("rating_neighbour_scores.npy"))
+    elif damage == "short":
+        np.save(bundle / "rating_neighbours.npy", np.load(bundle / "rating_neighbours.npy")[1:])
+        relist(bundle, "rating_neighbours.npy")
+    else:  # a neighbour nobody rated: not a film of this view
+        ids = np.load(bundle / "rating_neighbours.npy")
+        ids[0, 0] = int(np.flatnonzero(np.load(bundle / "rating_counts.npy") == 0)[0])
+        np.save(bundle / "rating_neighbours.npy", ids)
+        relist(bundle, "rating_neighbours.npy")
+    with pytest.raises(BundleError, match=message):
+        load_bundle(bundle)
+
+
+def test_a_bundle_from_before_stored_rating_neighbours_still_serves_the_ratings_view(models_dir, tmp_path, engine):
+    bundle = copy_bundle(models_dir, tmp_path)
+    for name in ("rating_neighbours.npy", "rating_neighbour_scores.npy"):
+        (bundle / name).unlink()
+        edit_manifest(bundle, lambda manifest, name=name: manifest["files"].pop(name))
+    older = Engine.load(tmp_path)
+    heat = engine.resolve("Heat (1995 film)").id
+    assert [r.id for r in older.similar(heat, k=10, by="both")] == [r.id for r in engine.similar(heat, k=10, by="both")]

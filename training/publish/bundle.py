@@ -15,6 +15,7 @@ from engine.film_links import FilmLinks
 from training.links.dataset import LinkDataset
 from training.publish.link_kinds import infer_link_kinds
 from training.publish.neighbours import link_neighbours
+from training.publish.rating_neighbours import rating_neighbours
 from training.publish.writer import BundleWriter, write_json_atomically
 from training.ratings.export import RatingsExport, impute_unrated
 
@@ -45,6 +46,9 @@ def write_ratings_view(writer: BundleWriter, export: RatingsExport, n_trees: int
     writer.array("rating_biases.npy", export.biases.astype(np.float32))
     writer.array("rating_counts.npy", export.counts.astype(np.int32))
     writer.annoy("ratings.ann", export.factors, n_trees, ids=np.flatnonzero(export.counts > 0))
+    neighbour_ids, neighbour_scores = rating_neighbours(export.factors, export.counts, NEIGHBOURS)
+    writer.array("rating_neighbours.npy", neighbour_ids)
+    writer.array("rating_neighbour_scores.npy", neighbour_scores)
     parts = {}  # the optional parts' manifest sections
     if export.ease is not None:
         writer.array("ease_indptr.npy", export.ease.indptr.astype(np.int64))
