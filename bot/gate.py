@@ -4,6 +4,7 @@ body), instead of reaching Bolt, whose parser answers such requests with HTTP 50
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qs
 
 from slack_sdk.signature import SignatureVerifier
@@ -26,9 +27,11 @@ def refusal(body: bytes, headers, verifier: SignatureVerifier | None) -> tuple[i
     try:
         if headers.get("Content-Type", "").startswith("application/json"):
             parsed = json.loads(text)
-        else:
+        elif _HAS_PAYLOAD.search(text):  # interactivity: a form whose `payload` field is the JSON Bolt reads
             payload = parse_qs(text).get("payload")
             parsed = json.loads(payload[0]) if payload else {}
+        else:  # a slash command's plain form fields: nothing Bolt could choke on, no need to parse it twice
+            parsed = {}
     except (ValueError, RecursionError):
         return 400, "the payload does not parse"
     if not _shaped_like_slack(parsed):
@@ -36,6 +39,7 @@ def refusal(body: bytes, headers, verifier: SignatureVerifier | None) -> tuple[i
     return None
 
 
+_HAS_PAYLOAD = re.compile(r"(?:^|&)payload=")  # a form field named exactly `payload` (values are URL-encoded: no & or =)
 # Fields whose type Bolt relies on when it reads a payload: the wrong type there is a crash in Bolt (HTTP 500).
 _OBJECTS = ("event", "view", "container", "channel", "message", "state")
 _OBJECTS_OR_NULL = ("user", "team", "enterprise")

@@ -23,13 +23,21 @@ Sender = Callable[[dict], Awaitable[dict | None]]
 
 
 def image_urls(node: Any) -> list[str]:
-    """Every image URL in a block tree (image blocks, section accessories, context elements), in order."""
-    if isinstance(node, list):
-        return [url for item in node for url in image_urls(item)]
-    if not isinstance(node, dict):
-        return []
-    own = [node["image_url"]] if node.get("type") == "image" and isinstance(node.get("image_url"), str) else []
-    return own + [url for key, value in node.items() if key != "image_url" for url in image_urls(value)]
+    """Every image URL in a block tree (image blocks, section accessories, context elements), in order. A walk with a
+    stack over containers only: every reply goes through it, and recursion into each string cost more than the rest."""
+    urls: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            url = item.get("image_url")
+            if isinstance(url, str) and item.get("type") == "image":
+                urls.append(url)
+            stack.extend([value for key, value in reversed(item.items())
+                          if key != "image_url" and isinstance(value, (dict, list))])
+        elif isinstance(item, list):
+            stack.extend([value for value in reversed(item) if isinstance(value, (dict, list))])
+    return urls
 
 
 def without_images(node: Any, urls: set[str] | None = None) -> Any:

@@ -33,6 +33,13 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
+# The same, and the user's films marked seen, in one round trip: every `/movielike <title>` needs both. KEYS: counter,
+# seen set. ARGV: window seconds. Returns {count, seen films}.
+_COUNT_AND_SEEN = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('SMEMBERS', KEYS[2])}
+"""
 # Which film a suggestion message shows, indexed under its user so `forget` finds it. KEYS: record, index.
 # ARGV: value, ttl seconds. The index lives as long as its newest record.
 _REMEMBER = """
@@ -82,6 +89,10 @@ if latest > now then redis.call('EXPIRE', KEYS[1], math.ceil(latest - now)) end
 return 1
 """
 POSTER_FAILURE_TTL_SECONDS = 7 * 86400
+# How often a bot process re-reads the failed posters other processes found (its own it knows at once): a reply
+# checks its posters against this copy instead of asking Redis each time; a poster another process found broken in
+# the last few seconds may be offered once more, and Slack's refusal then takes it out (bot/images.deliver).
+POSTER_MEMORY_REFRESH_SECONDS = 5.0
 # Everything kept per user besides the message records (which `forget` finds through their index); "nights" is the
 # index of the movie nights they are in (bot/night_state.py).
 USER_KEYS = ("ratings", "rated_at", "shown", "rate_limit", "watchlist", "seen", "nights")
@@ -143,6 +154,9 @@ class UserStateStore:
         self._rate = client.register_script(_RATE)
         self._unrate = client.register_script(_UNRATE)
         self._count = client.register_script(_COUNT)
+        self._count_and_seen = client.register_script(_COUNT_AND_SEEN)
+        self._failed_posters: dict[str, float] = {}  # url -> expiry, as last read from Redis plus this process's own
+        self._failed_posters_read_at = float("-inf")
         self._remember = client.register_script(_REMEMBER)
         self._rename = client.register_script(_RENAME)
         self._posters = client.register_script(_POSTERS)
@@ -262,18 +276,25 @@ class UserStateStore:
 
     @unavailable
     async def failed_posters(self, urls: list[str]) -> set[str]:
-        """Which of these poster URLs Slack failed to fetch within the last POSTER_FAILURE_TTL_SECONDS."""
+        """Which of these poster URLs Slack failed to fetch within the last POSTER_FAILURE_TTL_SECONDS, from this
+        process's copy of the shared record (read again every POSTER_MEMORY_REFRESH_SECONDS, in one HGETALL)."""
         if not urls:
             return set()
-        expiries = await self.client.hmget(f"{self.prefix}:posters:failed", urls)
         now = time.time()
-        return {url for url, expiry in zip(urls, expiries) if expiry is not None and float(expiry) > now}
+        if time.monotonic() - self._failed_posters_read_at >= POSTER_MEMORY_REFRESH_SECONDS:
+            record = await self.client.hgetall(f"{self.prefix}:posters:failed")
+            self._failed_posters = {decoded(url): float(expiry) for url, expiry in record.items()}
+            self._failed_posters_read_at = time.monotonic()
+        return {url for url in urls if self._failed_posters.get(url, 0.0) > now}
 
     @unavailable
     async def remember_failed_posters(self, urls: list[str], ttl: int = POSTER_FAILURE_TTL_SECONDS) -> None:
-        """Remember poster URLs Slack could not fetch, so they are not offered again for `ttl` seconds."""
+        """Remember poster URLs Slack could not fetch, so they are not offered again for `ttl` seconds (by this
+        process at once, by the others at their next read)."""
         if urls:
-            await self._posters(keys=[f"{self.prefix}:posters:failed"], args=[time.time(), ttl, *urls])
+            now = time.time()
+            await self._posters(keys=[f"{self.prefix}:posters:failed"], args=[now, ttl, *urls])
+            self._failed_posters.update(dict.fromkeys(urls, now + ttl))
 
     @unavailable
     async def mark_shown(self, team: str, user: str, film_keys: list[str]) -> None:
@@ -313,3 +334,11 @@ class UserStateStore:
         """A fixed-window rate limit: at most `limit` calls per user per window."""
         count = await self._count(keys=[self._user(team, user, "rate_limit")], args=[window_seconds])
         return int(count) <= limit
+
+    @unavailable
+    async def allow_and_seen(self, team: str, user: str, limit: int = 30, window_seconds: int = 60
+                             ) -> tuple[bool, set[str]]:
+        """`allow`, and the films (keys) the user marked seen, in one round trip."""
+        count, seen = await self._count_and_seen(
+            keys=[self._user(team, user, "rate_limit"), self._user(team, user, "seen")], args=[window_seconds])
+        return int(count) <= limit, {decoded(key) for key in seen}

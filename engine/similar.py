@@ -34,7 +34,8 @@ def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str)
         return similar_by_links(model, film_id, k, skip)
     link_ids, link_scores = model.bundle.neighbours[film_id], model.bundle.neighbour_scores[film_id]
     rating_ids, _ = ratings.neighbours(film_id, RATINGS_POOL, skip)  # never in skip
-    only_rated = rating_ids[~np.isin(rating_ids, link_ids)]
+    in_links = set(link_ids.tolist())  # sets, not np.isin: a hundred ids each, where isin's set-up costs more
+    only_rated = rating_ids[[i not in in_links for i in rating_ids.tolist()]] if len(rating_ids) else rating_ids
     candidates = np.concatenate([link_ids, only_rated]).astype(np.int64)
     # The links view's stored score (cosine plus exact link evidence, training/publish/neighbours.py) for its own
     # neighbours; the plain cosine, never above the last stored score, for films only the ratings view found.
@@ -43,7 +44,7 @@ def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str)
     cosine = np.minimum(vectors[only_rated] @ vectors[film_id], floor)
     link_score = np.concatenate([link_scores, cosine]).astype(np.float32)
     if len(skip) > 1:  # films the user marked seen (the film itself is never its own neighbour)
-        keep = ~np.isin(candidates, np.fromiter(skip, dtype=np.int64, count=len(skip)))
+        keep = np.array([i not in skip for i in candidates.tolist()], dtype=bool)
         candidates, link_score = candidates[keep], link_score[keep]
     rating_cosine = ratings.cosine(film_id, candidates)  # 0 for a film nobody rated: no evidence either way
     scores = (1 - weight) * link_score + weight * rating_cosine

@@ -186,6 +186,37 @@ def test_rate_limit_and_forget():
     run(with_store(body))
 
 
+def test_rate_limit_and_seen_films_in_one_call_count_with_allow():
+    async def body(store: UserStateStore):
+        assert await store.allow_and_seen("T", "U", limit=2) == (True, set())
+        await store.mark_seen("T", "U", "Heat (1995 film)")
+        await store.mark_seen("T", "U", "2046")
+        assert await store.allow_and_seen("T", "U", limit=2) == (True, {"Heat (1995 film)", "2046"})
+        assert await store.allow("T", "U", limit=2) is False  # the third request of the window, whichever call
+        assert await store.allow_and_seen("T", "U", limit=2) == (False, {"Heat (1995 film)", "2046"})
+        assert await store.allow_and_seen("T", "Other", limit=2) == (True, set())
+
+    run(with_store(body))
+
+
+def test_a_poster_another_process_found_broken_is_left_out_after_the_next_read(monkeypatch):
+    """Each bot process keeps a copy of the failed posters; its own findings count at once, another process's once it
+    reads the record again (POSTER_MEMORY_REFRESH_SECONDS), never later."""
+    from bot import state
+
+    monkeypatch.setattr(state, "POSTER_MEMORY_REFRESH_SECONDS", 0.3)
+
+    async def body(store: UserStateStore):
+        other = UserStateStore(store.client, prefix=store.prefix)  # a second bot process's store
+        assert await store.failed_posters(["https://x/a.jpg"]) == set()
+        await other.remember_failed_posters(["https://x/a.jpg"])
+        assert await other.failed_posters(["https://x/a.jpg"]) == {"https://x/a.jpg"}  # its own: at once
+        await asyncio.sleep(0.35)
+        assert await store.failed_posters(["https://x/a.jpg", "https://x/b.jpg"]) == {"https://x/a.jpg"}
+
+    run(with_store(body))
+
+
 def test_bad_rating_value_is_refused():
     async def body(store: UserStateStore):
         with pytest.raises(ValueError):
@@ -318,6 +349,7 @@ def test_every_operation_works_on_redis_cluster(redis_cluster):
             assert await store.unrate("T", "U", "F6", LIKE) is True
             assert await store.first_delivery("Ev1") is True and await store.first_delivery("Ev1") is False
             assert await store.allow("T", "U", limit=1) is True and await store.allow("T", "U", limit=1) is False
+            assert await store.allow_and_seen("T", "U", limit=1) == (False, set())  # the user's slot, both keys
             await store.remember_message("T", "D", "1.1", "U", "F5")
             assert await store.message_film("T", "U", "D", "1.1") == ("F5", "1.1")
             await store.mark_shown("T", "U", ["F1", "F2"])

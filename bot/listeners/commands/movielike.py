@@ -46,7 +46,8 @@ async def answer(services: Services, respond: AsyncRespond, client: AsyncWebClie
     word = word.lower()
     mentions = _night_mentions(typed) if word == "night" else None
     try:
-        if not await _within_rate_limit(services, team, user, logger):
+        allowed, seen = await _within_rate_limit(services, team, user, logger)
+        if not allowed:
             await respond(**blocks.plain("That's a lot of requests in a minute; give me a moment and try again."))
         elif not text or word == "help":
             await respond(**blocks.help_message())
@@ -72,7 +73,7 @@ async def answer(services: Services, respond: AsyncRespond, client: AsyncWebClie
         elif word == "map" and not _names_a_film(services, text):  # "Map of the Human Heart" is a title
             await _map(services, respond, client, user, rest, channel)
         else:
-            await show_similar(services, respond, text, seen=await services.seen(team, user))
+            await show_similar(services, respond, text, seen=seen)
     except StoreUnavailable:
         logger.warning("Redis unavailable for /movielike %s", word[:20])
         await respond(**blocks.plain("I couldn't reach my memory just now, please try again in a moment."))
@@ -162,13 +163,14 @@ async def _map(services: Services, respond: AsyncRespond, client: AsyncWebClient
             await respond(**blocks.plain(problem))
 
 
-async def _within_rate_limit(services: Services, team: str, user: str, logger: Logger) -> bool:
-    """The per-user limit; when Redis is down the limit cannot be kept, and titles still deserve an answer."""
+async def _within_rate_limit(services: Services, team: str, user: str, logger: Logger) -> tuple[bool, set[str]]:
+    """The per-user limit, and the films the user marked seen (one round trip); when Redis is down the limit cannot
+    be kept and seen films cannot be left out, and titles still deserve an answer."""
     try:
-        return await services.store.allow(team, user)
+        return await services.store.allow_and_seen(team, user)
     except StoreUnavailable:
-        logger.warning("Redis unavailable: rate limit not applied")
-        return True
+        logger.warning("Redis unavailable: rate limit not applied, films marked seen not left out")
+        return True, set()
 
 
 async def _ratings(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
