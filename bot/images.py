@@ -22,22 +22,28 @@ BLOCK_ERRORS = {"invalid_blocks", "invalid_blocks_format", "invalid_arguments"}
 Sender = Callable[[dict], Awaitable[dict | None]]
 
 
-def image_urls(node: Any) -> list[str]:
-    """Every image URL in a block tree (image blocks, section accessories, context elements), in order. A walk with a
-    stack over containers only: every reply goes through it, and recursion into each string cost more than the rest."""
-    urls: list[str] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            url = item.get("image_url")
-            if isinstance(url, str) and item.get("type") == "image":
-                urls.append(url)
-            stack.extend([value for key, value in reversed(item.items())
-                          if key != "image_url" and isinstance(value, (dict, list))])
-        elif isinstance(item, list):
-            stack.extend([value for value in reversed(item) if isinstance(value, (dict, list))])
+def image_urls(payload: Any) -> list[str]:
+    """Every image URL of a message or view (or a list of blocks), in order: image blocks, section accessories and
+    context elements, in the payload's blocks and its attachments' blocks, where Block Kit puts images. Read there
+    only: every reply goes through this, and walking each of a reply's few hundred nodes cost 0.1-0.2 ms."""
+    if isinstance(payload, list):
+        payload = {"blocks": payload}
+    if not isinstance(payload, dict):
+        return []
+    blocks = _list(payload.get("blocks")) + [block for attachment in _list(payload.get("attachments"))
+                                             if isinstance(attachment, dict) for block in _list(attachment.get("blocks"))]
+    urls = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        for item in (block, block.get("accessory"), *_list(block.get("elements"))):
+            if isinstance(item, dict) and item.get("type") == "image" and isinstance(item.get("image_url"), str):
+                urls.append(item["image_url"])
     return urls
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def without_images(node: Any, urls: set[str] | None = None) -> Any:

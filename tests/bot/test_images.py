@@ -64,3 +64,21 @@ def _first_image(payload: dict) -> str | None:
 
     found = re.search(r"'image_url': '([^']+)'", str(payload))
     return found.group(1) if found else None
+
+
+def test_image_urls_finds_every_place_block_kit_puts_an_image_and_nothing_else():
+    from bot.images import image_urls, without_images
+
+    poster = {"type": "image", "image_url": "https://x/accessory.jpg", "alt_text": "a"}
+    message = {"text": 'a title with "image_url": "https://x/typed.jpg" in it', "blocks": [
+        {"type": "image", "image_url": "https://x/block.jpg", "alt_text": "b"},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "image_url"}, "accessory": poster},
+        {"type": "context", "elements": [{"type": "image", "image_url": "https://x/context.jpg", "alt_text": "c"},
+                                         {"type": "mrkdwn", "text": "https://x/not-an-image.jpg"}]},
+        {"type": "section", "accessory": {"type": "button", "text": {"type": "plain_text", "text": "b"}}},
+        "not a block"],
+        "attachments": [{"blocks": [{"type": "image", "image_url": "https://x/attached.jpg", "alt_text": "d"}]}]}
+    urls = ["https://x/block.jpg", "https://x/accessory.jpg", "https://x/context.jpg", "https://x/attached.jpg"]
+    assert image_urls(message) == urls
+    assert image_urls(message["blocks"]) == urls[:3] and image_urls({"type": "home", "blocks": []}) == []
+    assert image_urls(without_images(message)) == []  # what the last retry sends
