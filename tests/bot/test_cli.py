@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bot.server import SHUTDOWN_SECONDS
 from tests.bot.harness import free_port
 from tests.conftest import ROOT
 
@@ -97,8 +98,11 @@ def test_starts_ready_and_stays_small(models_dir):
             except urllib.error.HTTPError as error:
                 assert error.code in (400, 401, 413), error.code
     finally:
-        process.terminate()
+        process.terminate()  # SIGTERM, as a platform stops a bot: a clean stop, in order, within seconds
+        stopping = time.perf_counter()
         _, log = process.communicate(timeout=10)
+    assert process.returncode == 0 and time.perf_counter() - stopping < SHUTDOWN_SECONDS + 3, log[-2000:]
+    assert "stopping: signal received" in log
     after_start = [line for line in log.splitlines() if "refused" in line or "Traceback" in line or "forged" in line]
     assert len(after_start) <= len(hostile), after_start
     assert all(len(line) < 300 and "Traceback" not in line and not line.startswith("ERROR forged") for line in after_start)
