@@ -27,7 +27,7 @@ def refusal(body: bytes, headers, verifier: SignatureVerifier | None) -> tuple[i
     try:
         if headers.get("Content-Type", "").startswith("application/json"):
             parsed = json.loads(text)
-        elif _HAS_PAYLOAD.search(text):  # interactivity: a form whose `payload` field is the JSON Bolt reads
+        elif not is_plain_form(text, headers):  # interactivity: a form whose `payload` field is the JSON Bolt reads
             payload = parse_qs(text).get("payload")
             parsed = json.loads(payload[0]) if payload else {}
         else:  # a slash command's plain form fields: nothing Bolt could choke on, no need to parse it twice
@@ -43,6 +43,11 @@ _HAS_PAYLOAD = re.compile(r"(?:^|&)payload=")  # a form field named exactly `pay
 # Fields whose type Bolt relies on when it reads a payload: the wrong type there is a crash in Bolt (HTTP 500).
 _OBJECTS = ("event", "view", "container", "channel", "message", "state")
 _OBJECTS_OR_NULL = ("user", "team", "enterprise")
+
+
+def is_plain_form(text: str, headers) -> bool:
+    """A form body (a slash command's fields) without a field named `payload`, which carries interactivity's JSON."""
+    return not headers.get("Content-Type", "").startswith("application/json") and not _HAS_PAYLOAD.search(text)
 
 
 def _shaped_like_slack(payload) -> bool:

@@ -5,15 +5,19 @@ import asyncio
 import contextlib
 import logging
 import signal
+from urllib.parse import parse_qsl
 
 import aiohttp
 from aiohttp import web
 from redis.exceptions import RedisError
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.gate import refusal
+from bot.gate import is_plain_form, refusal
 from bot.migrate import migrate
 from bot.services import Services
 from bot.store import StoreUnavailable
@@ -21,7 +25,7 @@ from engine import RELOAD_CHANNEL
 
 log = logging.getLogger(__name__)
 RELOAD_EVERY_SECONDS = 5.0
-SHUTDOWN_SECONDS = 5.0  # on SIGTERM, requests in flight get this long to finish (a platform kills after 10-30 s)
+SHUTDOWN_SECONDS = 5.0  # on SIGTERM, requests and answers in flight get this long to finish (a platform kills after 10-30 s)
 
 
 def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = RELOAD_EVERY_SECONDS,
@@ -32,11 +36,12 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     async def slack_events(request: web.Request) -> web.Response:
-        refused = refusal(await request.read(), request.headers, verifier)
+        body = await request.read()
+        refused = refusal(body, request.headers, verifier)
         if refused is not None:
             log.info("refused a request to /slack/events: %s (%d bytes)", refused[1], request.content_length or 0)
             return web.json_response({"ok": False, "error": refused[1]}, status=refused[0])
-        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+        return await to_aiohttp_response(await bolt.async_dispatch(bolt_request(body.decode(), request)))
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
@@ -129,6 +134,17 @@ def create_web_app(bolt: AsyncApp, services: Services, reload_every: float = REL
     return web_app
 
 
+def bolt_request(text: str, request: web.Request) -> AsyncBoltRequest:
+    """Bolt's request for a body the gate let through. Bolt reads any form that mentions "payload" anywhere as
+    interactivity and finds no fields in it: `/movielike the payload`, or a command from #payload-team, would reach no
+    listener and the user would see Slack's "dispatch_failed". Such a form's own fields are put back here."""
+    made = AsyncBoltRequest(body=text, query=request.query_string, headers=request.headers)  # type: ignore[arg-type]
+    if "payload" in text and is_plain_form(text, request.headers):
+        made.body = dict(parse_qsl(text, keep_blank_values=True))
+        made.context = build_async_context(AsyncBoltContext({}), made.body)
+    return made
+
+
 async def serve(web_app: web.Application, port: int, bolt: AsyncApp | None = None, app_token: str | None = None) -> None:
     """Serve `web_app` on `port` until cancelled or sent SIGTERM/SIGINT; with `app_token`, also take Slack's requests
     over Socket Mode.
@@ -138,12 +154,20 @@ async def serve(web_app: web.Application, port: int, bolt: AsyncApp | None = Non
     half-read and hang the shutdown (bench/bot_load.py saw a bot outlive SIGTERM by 20 s)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signal_number in (signal.SIGTERM, signal.SIGINT):
+    signals = (signal.SIGTERM, signal.SIGINT)
+
+    def first_signal() -> None:  # a second one gets the default action: a stop that hangs can still be interrupted
+        for signal_number in signals:
+            loop.remove_signal_handler(signal_number)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        stop.set()
+
+    for signal_number in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # no signals here (Windows, a thread)
-            loop.add_signal_handler(signal_number, stop.set)
-    runner = web.AppRunner(web_app, access_log=None)
+            loop.add_signal_handler(signal_number, first_signal)
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
-    await web.TCPSite(runner, port=port, shutdown_timeout=SHUTDOWN_SECONDS).start()
+    await web.TCPSite(runner, port=port).start()
     handler = None
     try:
         if app_token and bolt is not None:
@@ -152,10 +176,24 @@ async def serve(web_app: web.Application, port: int, bolt: AsyncApp | None = Non
             log.info("connected to Slack over Socket Mode")
         await stop.wait()
         log.info("stopping: signal received")
+        for site in list(runner.sites):
+            await site.stop()  # no new requests; the answers already acknowledged are finished below
+        await finish_answers(SHUTDOWN_SECONDS)
     finally:
         if handler is not None:
             await handler.close_async()
         await runner.cleanup()
+
+
+async def finish_answers(timeout: float) -> None:
+    """Wait up to `timeout` seconds for the listeners Bolt still runs: a command is acknowledged at once and answered
+    after, so the HTTP handlers are done long before the answers are sent (closing the reply session first would lose
+    them). Bolt runs each listener as a task of `run_ack_function_asynchronously` (its asyncio runner)."""
+    listeners = [task for task in asyncio.all_tasks() if not task.done()
+                 and "run_ack_function_asynchronously" in getattr(task.get_coro(), "__qualname__", "")]
+    if listeners:
+        log.info("finishing %d answers before stopping", len(listeners))
+        await asyncio.wait(listeners, timeout=timeout)
 
 
 def socket_mode_handler(bolt: AsyncApp, app_token: str):

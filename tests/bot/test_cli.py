@@ -107,3 +107,69 @@ def test_starts_ready_and_stays_small(models_dir):
     assert len(after_start) <= len(hostile), after_start
     assert all(len(line) < 300 and "Traceback" not in line and not line.startswith("ERROR forged") for line in after_start)
     assert "xoxb-secret-token" not in log and "oops" not in log and "xoxb-test" not in log
+
+
+def test_answers_acknowledged_before_sigterm_still_arrive(models_dir):
+    """A platform stops the bot with SIGTERM while commands are being answered: each was acknowledged at once, and its
+    films must still reach Slack before the bot exits (Bolt answers after the HTTP request is done)."""
+    import asyncio
+    import signal
+    import uuid
+    from urllib.parse import urlencode
+
+    import aiohttp
+    from aiohttp import web
+    from slack_sdk.signature import SignatureVerifier
+
+    async def body() -> tuple[int, int]:
+        arrived: list[str] = []
+
+        async def stub(request: web.Request) -> web.Response:
+            if request.path.startswith("/respond/"):
+                arrived.append(await request.text())
+                return web.Response(text="ok")
+            return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1"})
+
+        stub_app = web.Application()
+        stub_app.router.add_route("POST", "/{tail:.*}", stub)
+        runner = web.AppRunner(stub_app, access_log=None)
+        await runner.setup()
+        stub_port, port = free_port(), free_port()
+        await web.TCPSite(runner, "127.0.0.1", stub_port).start()
+        env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", "PORT": str(port),
+               "MOVIELIKE_MODELS": str(models_dir), "REDIS_URL": "redis://127.0.0.1:6379/0",
+               "SLACK_API_URL": f"http://127.0.0.1:{stub_port}/api/"}
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", env=env, cwd=ROOT,
+                                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            async with aiohttp.ClientSession() as http:
+                for _ in range(600):
+                    try:
+                        async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
+                            if response.status == 200:
+                                break
+                    except aiohttp.ClientError:
+                        pass
+                    await asyncio.sleep(0.1)
+
+                async def command(number: int) -> int:
+                    form = urlencode({"command": "/movielike", "text": "Heat", "team_id": "T1", "channel_id": "C1",
+                                      "user_id": f"U{uuid.uuid4().hex[:8].upper()}", "api_app_id": "A1",
+                                      "response_url": f"http://127.0.0.1:{stub_port}/respond/{number}"})
+                    stamp = str(int(time.time()))
+                    headers = {"X-Slack-Request-Timestamp": stamp, "Content-Type": "application/x-www-form-urlencoded",
+                               "X-Slack-Signature": SignatureVerifier("secret").generate_signature(timestamp=stamp, body=form)}
+                    async with http.post(f"http://127.0.0.1:{port}/slack/events", data=form, headers=headers) as response:
+                        return response.status
+
+                statuses = await asyncio.gather(*[command(number) for number in range(40)])
+                process.send_signal(signal.SIGTERM)  # every command acknowledged, most answers not yet sent
+                await asyncio.wait_for(process.wait(), timeout=SHUTDOWN_SECONDS + 5)
+            return sum(status == 200 for status in statuses), sum("Heat" in text for text in arrived)
+        finally:
+            if process.returncode is None:
+                process.kill()
+            await runner.cleanup()
+
+    acknowledged, answered = asyncio.run(body())
+    assert acknowledged == 40 and answered == 40, (acknowledged, answered)

@@ -36,6 +36,19 @@ def test_requests_without_a_valid_signature_are_rejected(engine):
     run(body())
 
 
+def test_a_command_that_mentions_payload_is_answered_like_any_other(engine):
+    """Bolt reads any form mentioning "payload" as interactivity with no fields: these reached no listener."""
+    async def body():
+        async with running_bot(engine) as bot:
+            assert (await bot.command("Heat payload")).status == 200
+            assert (await bot.command("Heat", channel_name="payload-team")).status == 200
+            first, second = await bot.stub.wait_for_responses(2)
+            assert "Heat payload" in str(first) or "Did you mean" in str(first) or "couldn" in str(first), first
+            assert "Heat" in second["blocks"][0]["text"]["text"], second
+
+    run(body())
+
+
 def test_url_verification_challenge(engine):
     async def body():
         async with running_bot(engine) as bot:
