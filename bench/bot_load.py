@@ -11,7 +11,8 @@ fixed reply through the same response path) and reports the bot's figures next t
 --runs N repeats the whole measurement (floor and bot, in turn) N times and adds a summary: each run's lost
 replies and ratios, and their medians. --hog keeps a CPU hog on every core throughout (bench/hog.py): a bot shares
 its machine. Every run reports `cpu_ms_per_request`: the CPU the bot's process spent per request of the measured
-run (read from /proc, so it does not depend on how busy the machine is), next to the floor's.
+run (read from /proc, so it does not depend on how busy the machine is; with --swap it includes the reload), next to
+the floor's.
 --swap serves a copy of the model and, half-way through the requests, publishes a new version beside it and
 announces it on Redis as the trainer does: `swap_seconds` is how long until the bot serves it, under the load.
 """
@@ -89,26 +90,27 @@ def parse_args() -> argparse.Namespace:
 
 async def one_run(args: argparse.Namespace) -> dict:
     """One measurement: the floor first (with --floor), then the bot; the figures as a dict."""
+    models = args.models  # with --swap, a private copy for this run only (args stay as given: the next run copies again)
     floor = None
     if args.floor:
         command = [sys.executable, __file__, "--bare", "--requests", str(args.requests), "--concurrency",
-                   str(args.concurrency), "--models", args.models]
+                   str(args.concurrency), "--models", models]
         floor = json.loads(subprocess.run(command, capture_output=True, text=True, check=True, timeout=600).stdout)
 
-    engine = Engine.load(args.models)
+    engine = Engine.load(models)
     state = engine.model
     titles = [state.titles[int(i)] for i in state.popular_order[: args.requests]]
     del engine, state
     new_version = None
     if args.swap:  # a private copy of the model, and a second version ready beside it (not yet current)
-        source = Path(args.models)
+        source = Path(models)
         version = current_version(source)
-        args.models = tempfile.mkdtemp(prefix="movielike-bench-models-")
-        shutil.copytree(source / version, Path(args.models) / version)
-        write_current(Path(args.models), version)
+        models = tempfile.mkdtemp(prefix="movielike-bench-models-")
+        shutil.copytree(source / version, Path(models) / version)
+        write_current(Path(models), version)
         new_version = version + "-swap"
-        shutil.copytree(source / version, Path(args.models) / new_version)
-        manifest = Path(args.models) / new_version / "manifest.json"
+        shutil.copytree(source / version, Path(models) / new_version)
+        manifest = Path(models) / new_version / "manifest.json"
         manifest.write_text(manifest.read_text().replace(f'"version":"{version}"', f'"version":"{new_version}"'))
     swap: dict[str, float] = {}
 
@@ -135,7 +137,7 @@ async def one_run(args: argparse.Namespace) -> dict:
 
     bot_port = free_port()
     env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET, "PORT": str(bot_port),
-           "MOVIELIKE_MODELS": args.models, "REDIS_URL": args.redis_url, "SLACK_API_URL": f"{stub_url}/api/"}
+           "MOVIELIKE_MODELS": models, "REDIS_URL": args.redis_url, "SLACK_API_URL": f"{stub_url}/api/"}
     if args.embedded:
         del env["REDIS_URL"]
         env.update({"MOVIELIKE_REDIS_FILE": str(Path(tempfile.mkdtemp(prefix="movielike-bench-")) / "state.db"),
@@ -145,6 +147,7 @@ async def one_run(args: argparse.Namespace) -> dict:
     bot = subprocess.Popen([sys.executable, *profile, *program], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     bot_url = f"http://127.0.0.1:{bot_port}"
+    n_users = max(100, args.requests // 10)  # at most about 11 requests each (warm-up included), under 30 a minute
     users = uuid.uuid4().hex[:8].upper()  # fresh users each run: the bot's per-user rate limit (30 a minute) would
     # otherwise answer back-to-back runs with its cheap "a lot of requests" reply instead of films
     verifier = SignatureVerifier(SECRET)
@@ -168,7 +171,7 @@ async def one_run(args: argparse.Namespace) -> dict:
 
             async def one(i: int, title: str) -> None:
                 reply_id = uuid.uuid4().hex
-                body = urlencode({"command": "/movielike", "text": title, "team_id": "T1", "user_id": f"U{users}{i % 100}",
+                body = urlencode({"command": "/movielike", "text": title, "team_id": "T1", "user_id": f"U{users}{i % n_users}",
                                   "channel_id": "C1", "response_url": f"{stub_url}/respond/{reply_id}", "token": "x",
                                   "trigger_id": "t", "api_app_id": "A1"})
                 stamp = str(int(time.time()))
@@ -207,7 +210,7 @@ async def one_run(args: argparse.Namespace) -> dict:
 
             gate = asyncio.Semaphore(args.concurrency)
 
-            async def limited(i: int, title: str) -> None:
+            async def gated(i: int, title: str) -> None:
                 async with gate:
                     if new_version and i == len(titles) // 2:
                         swap_task.append(asyncio.create_task(publish_and_time_swap()))
@@ -217,7 +220,7 @@ async def one_run(args: argparse.Namespace) -> dict:
 
             async def publish_and_time_swap() -> None:
                 """What the trainer does (CURRENT, then an announcement on Redis); then /readyz until it is served."""
-                write_current(Path(args.models), new_version)
+                write_current(Path(models), new_version)
                 swap["published"] = time.perf_counter()
                 if not args.embedded:
                     publisher = aioredis.from_url(args.redis_url)
@@ -232,7 +235,7 @@ async def one_run(args: argparse.Namespace) -> dict:
 
             begin_all = time.perf_counter()
             cpu_before = cpu_seconds(bot.pid)
-            await asyncio.gather(*[limited(i, t) for i, t in enumerate(titles)])
+            await asyncio.gather(*[gated(i, t) for i, t in enumerate(titles)])
             deadline = time.perf_counter() + 30
             while any(reply not in arrived for reply in sent) and time.perf_counter() < deadline:  # these replies, no others
                 await asyncio.sleep(0.02)
@@ -251,11 +254,11 @@ async def one_run(args: argparse.Namespace) -> dict:
             raise
         await runner.cleanup()
         if new_version:
-            shutil.rmtree(args.models, ignore_errors=True)  # the bench's private copy of the model
+            shutil.rmtree(models, ignore_errors=True)  # the bench's private copy of the model
 
-    replies = [arrived[r] - sent[r] for r in sent if r in arrived]
-    missing = len(sent) - len(replies)
     limited = len(rate_limited & sent.keys())
+    replies = [arrived[r] - sent[r] for r in sent if r in arrived and r not in rate_limited]  # films only
+    missing = sum(1 for r in sent if r not in arrived)
     ours = {"ack": percentiles(acks), "reply_at_stub": percentiles(replies)}
     compared = {}
     if floor is not None:

@@ -16,9 +16,9 @@ def _hog(seconds: float) -> None:
 
 
 @contextlib.contextmanager
-def hogging(seconds: float = 600) -> Iterator[int]:
-    """A hog on every core (each stops by itself after `seconds`) for the body; stopped after, whatever happens.
-    Yields how many."""
+def hogging(seconds: float = 4 * 3600) -> Iterator[int]:
+    """A hog on every core for the body (each also stops by itself after `seconds`, should this process die), stopped
+    after, whatever happens. Yields how many."""
     hogs = [multiprocessing.Process(target=_hog, args=(seconds,), daemon=True) for _ in range(os.cpu_count() or 1)]
     for hog in hogs:
         hog.start()

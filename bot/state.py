@@ -91,7 +91,8 @@ return 1
 POSTER_FAILURE_TTL_SECONDS = 7 * 86400
 # How often a bot process re-reads the failed posters other processes found (its own it knows at once): a reply
 # checks its posters against this copy instead of asking Redis each time; a poster another process found broken in
-# the last few seconds may be offered once more, and Slack's refusal then takes it out (bot/images.deliver).
+# the last few seconds may be offered once more, and Slack's refusal then takes it out (bot/images.deliver). The record
+# is small unless a poster host is down for days (then up to one entry per film: a 37k-entry re-read is a few ms).
 POSTER_MEMORY_REFRESH_SECONDS = 5.0
 # Everything kept per user besides the message records (which `forget` finds through their index); "nights" is the
 # index of the movie nights they are in (bot/night_state.py).
@@ -280,11 +281,19 @@ class UserStateStore:
         process's copy of the shared record (read again every POSTER_MEMORY_REFRESH_SECONDS, in one HGETALL)."""
         if not urls:
             return set()
-        now = time.time()
         if time.monotonic() - self._failed_posters_read_at >= POSTER_MEMORY_REFRESH_SECONDS:
-            record = await self.client.hgetall(f"{self.prefix}:posters:failed")
+            self._failed_posters_read_at = time.monotonic()  # before the read: one request re-reads, not every one
+            try:
+                record = await self.client.hgetall(f"{self.prefix}:posters:failed")
+            except BaseException:
+                self._failed_posters_read_at = float("-inf")  # the next request tries again
+                raise
+            now = time.time()
+            kept = {url: expiry for url, expiry in self._failed_posters.items() if expiry > now}  # ours, meanwhile
             self._failed_posters = {decoded(url): float(expiry) for url, expiry in record.items()}
-            self._failed_posters_read_at = time.monotonic()
+            for url, expiry in kept.items():
+                self._failed_posters[url] = max(expiry, self._failed_posters.get(url, 0.0))
+        now = time.time()
         return {url for url in urls if self._failed_posters.get(url, 0.0) > now}
 
     @unavailable

@@ -43,8 +43,9 @@ def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str)
     floor = float(link_scores[-1])
     cosine = np.minimum(vectors[only_rated] @ vectors[film_id], floor)
     link_score = np.concatenate([link_scores, cosine]).astype(np.float32)
-    if len(skip) > 1:  # films the user marked seen (the film itself is never its own neighbour)
-        keep = np.array([i not in skip for i in candidates.tolist()], dtype=bool)
+    others = skip - {film_id}  # films the user marked seen (the film itself is never its own neighbour)
+    if others:
+        keep = np.array([i not in others for i in candidates.tolist()], dtype=bool)
         candidates, link_score = candidates[keep], link_score[keep]
     rating_cosine = ratings.cosine(film_id, candidates)  # 0 for a film nobody rated: no evidence either way
     scores = (1 - weight) * link_score + weight * rating_cosine

@@ -209,6 +209,7 @@ def test_a_poster_another_process_found_broken_is_left_out_after_the_next_read(m
     async def body(store: UserStateStore):
         other = UserStateStore(store.client, prefix=store.prefix)  # a second bot process's store
         assert await store.failed_posters(["https://x/a.jpg"]) == set()
+        assert await other.failed_posters(["https://x/a.jpg"]) == set()  # its copy is read: the next check uses it
         await other.remember_failed_posters(["https://x/a.jpg"])
         assert await other.failed_posters(["https://x/a.jpg"]) == {"https://x/a.jpg"}  # its own: at once
         await asyncio.sleep(0.35)

@@ -20,6 +20,8 @@ from training.publish.writer import BundleWriter, write_json_atomically
 from training.ratings.export import RatingsExport, impute_unrated
 
 RATINGS_TREES = 50  # Annoy trees over the ratings view's factors
+RATING_NEIGHBOURS = 150  # stored per rated film: similar() blends the nearest 100 (engine/similar.RATINGS_POOL), and
+# the margin keeps it a lookup when some of those are films the user marked seen (11 MB at 9.6k rated films)
 
 
 def film_links_of(dataset: LinkDataset, aliases: list[tuple[str, str]] = ()) -> FilmLinks:
@@ -46,7 +48,7 @@ def write_ratings_view(writer: BundleWriter, export: RatingsExport, n_trees: int
     writer.array("rating_biases.npy", export.biases.astype(np.float32))
     writer.array("rating_counts.npy", export.counts.astype(np.int32))
     writer.annoy("ratings.ann", export.factors, n_trees, ids=np.flatnonzero(export.counts > 0))
-    neighbour_ids, neighbour_scores = rating_neighbours(export.factors, export.counts, NEIGHBOURS)
+    neighbour_ids, neighbour_scores = rating_neighbours(export.factors, export.counts, RATING_NEIGHBOURS)
     writer.array("rating_neighbours.npy", neighbour_ids)
     writer.array("rating_neighbour_scores.npy", neighbour_scores)
     parts = {}  # the optional parts' manifest sections
