@@ -131,12 +131,6 @@ def time_groups(engine: Engine, repeats: int, seed: int = 13) -> dict:
     return {name: percentiles(values) for name, values in samples.items()}
 
 
-def under_contention(function, *args):
-    """`function(*args)` while a hog runs on every core (bench/hog.py)."""
-    with hogging():
-        return function(*args)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default=None, help="model directory (default MOVIELIKE_MODELS)")
@@ -155,7 +149,8 @@ def main() -> None:
     worst = max(figure["p99_ms"] for by in recommend.values() for figure in by.values())
     contention = {}
     if args.contention:
-        busy = under_contention(time_recommend, engine, max(30, args.repeats // 3), views[0])
+        with hogging():  # a bounded CPU hog on every core (bench/hog.py)
+            busy = time_recommend(engine, max(30, args.repeats // 3), views[0])
         quiet = recommend[views[0]]
         contention = {"contention": {
             "cpu_hogs": os.cpu_count(), "view": views[0], "recommend_latency": busy,

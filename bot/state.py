@@ -27,18 +27,13 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 return 1
 """
-# A fixed-window rate limit in one round trip. KEYS: counter. ARGV: window seconds. Returns the count so far.
+# A fixed-window rate limit in one round trip. KEYS: counter and, optionally, the user's seen set (every
+# `/movielike <title>` needs both). ARGV: window seconds. Returns the count so far, or {count, seen films}.
 _COUNT = """
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if KEYS[2] then return {count, redis.call('SMEMBERS', KEYS[2])} end
 return count
-"""
-# The same, and the user's films marked seen, in one round trip: every `/movielike <title>` needs both. KEYS: counter,
-# seen set. ARGV: window seconds. Returns {count, seen films}.
-_COUNT_AND_SEEN = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return {count, redis.call('SMEMBERS', KEYS[2])}
 """
 # Which film a suggestion message shows, indexed under its user so `forget` finds it. KEYS: record, index.
 # ARGV: value, ttl seconds. The index lives as long as its newest record.
@@ -155,7 +150,6 @@ class UserStateStore:
         self._rate = client.register_script(_RATE)
         self._unrate = client.register_script(_UNRATE)
         self._count = client.register_script(_COUNT)
-        self._count_and_seen = client.register_script(_COUNT_AND_SEEN)
         self._failed_posters: dict[str, float] = {}  # url -> expiry, as last read from Redis plus this process's own
         self._failed_posters_read_at = float("-inf")
         self._remember = client.register_script(_REMEMBER)
@@ -348,6 +342,6 @@ class UserStateStore:
     async def allow_and_seen(self, team: str, user: str, limit: int = 30, window_seconds: int = 60
                              ) -> tuple[bool, set[str]]:
         """`allow`, and the films (keys) the user marked seen, in one round trip."""
-        count, seen = await self._count_and_seen(
+        count, seen = await self._count(
             keys=[self._user(team, user, "rate_limit"), self._user(team, user, "seen")], args=[window_seconds])
         return int(count) <= limit, {decoded(key) for key in seen}

@@ -404,10 +404,8 @@ def _known_ids(model: LoadedModel, items: Iterable[str | int]) -> list[int]:
     """Film ids of ratings given as ids or exact titles (no typo guessing: a rating names its film exactly)."""
     items = list(items)
     n_films = len(model)
-    if items and all(type(item) is int for item in items):  # the common case (stored ratings, the CLI): one pass
-        known = np.asarray(items, dtype=np.int64)
-        if int(known.min()) >= 0 and int(known.max()) < n_films:
-            return list(dict.fromkeys(items))
+    if items and all(type(item) is int for item in items) and min(items) >= 0 and max(items) < n_films:
+        return list(dict.fromkeys(items))  # the common case (stored ratings, the CLI): no per-item checks
     ids: list[int] = []
     for item in items:
         if isinstance(item, (int, np.integer)) and not isinstance(item, bool) and 0 <= item < n_films:

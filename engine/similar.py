@@ -35,7 +35,7 @@ def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str)
     link_ids, link_scores = model.bundle.neighbours[film_id], model.bundle.neighbour_scores[film_id]
     rating_ids, _ = ratings.neighbours(film_id, RATINGS_POOL, skip)  # never in skip
     in_links = set(link_ids.tolist())  # sets, not np.isin: a hundred ids each, where isin's set-up costs more
-    only_rated = rating_ids[[i not in in_links for i in rating_ids.tolist()]] if len(rating_ids) else rating_ids
+    only_rated = rating_ids[np.array([i not in in_links for i in rating_ids.tolist()], dtype=bool)]
     candidates = np.concatenate([link_ids, only_rated]).astype(np.int64)
     # The links view's stored score (cosine plus exact link evidence, training/publish/neighbours.py) for its own
     # neighbours; the plain cosine, never above the last stored score, for films only the ratings view found.

@@ -220,6 +220,14 @@ class SlackStub:
         return self.responses()
 
 
+def signed_headers(body: str, secret: str = SECRET, content_type: str = "application/x-www-form-urlencoded",
+                   timestamp: int | None = None) -> dict[str, str]:
+    """The headers Slack sends with `body`: its timestamp (now, unless given) and its signature with `secret`."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    return {"X-Slack-Request-Timestamp": stamp, "Content-Type": content_type,
+            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)}
+
+
 def free_port() -> int:
     """A loopback port nobody listens on right now."""
     with socket.socket() as probe:
@@ -274,14 +282,7 @@ class RunningBot:
 
     async def post(self, body: str, content_type: str = "application/x-www-form-urlencoded", timestamp: int | None = None,
                    secret: str = SECRET, headers: dict | None = None) -> aiohttp.ClientResponse:
-        stamp = str(int(time.time()) if timestamp is None else timestamp)
-        signed = {
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body),
-            "Content-Type": content_type,
-        }
-        if headers is not None:
-            signed = headers
+        signed = signed_headers(body, secret, content_type, timestamp) if headers is None else headers
         response = await self.http.post(f"{self.url}/slack/events", data=body.encode(), headers=signed)
         await response.read()
         return response
@@ -297,12 +298,7 @@ class RunningBot:
 
     async def event(self, event: dict, event_id: str | None = None, retry: int | None = None) -> aiohttp.ClientResponse:
         body = event_body(event, event_id)
-        stamp = str(int(time.time()))
-        headers = {
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body),
-            "Content-Type": "application/json",
-        }
+        headers = signed_headers(body, content_type="application/json")
         if retry is not None:
             headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
         return await self.post(body, headers=headers)

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from bot.server import SHUTDOWN_SECONDS
-from tests.bot.harness import free_port
+from tests.bot.harness import free_port, signed_headers
 from tests.conftest import ROOT
 
 
@@ -119,7 +119,6 @@ def test_answers_acknowledged_before_sigterm_still_arrive(models_dir):
 
     import aiohttp
     from aiohttp import web
-    from slack_sdk.signature import SignatureVerifier
 
     async def body() -> tuple[int, int]:
         arrived: list[str] = []
@@ -156,10 +155,8 @@ def test_answers_acknowledged_before_sigterm_still_arrive(models_dir):
                     form = urlencode({"command": "/movielike", "text": "Heat", "team_id": "T1", "channel_id": "C1",
                                       "user_id": f"U{uuid.uuid4().hex[:8].upper()}", "api_app_id": "A1",
                                       "response_url": f"http://127.0.0.1:{stub_port}/respond/{number}"})
-                    stamp = str(int(time.time()))
-                    headers = {"X-Slack-Request-Timestamp": stamp, "Content-Type": "application/x-www-form-urlencoded",
-                               "X-Slack-Signature": SignatureVerifier("secret").generate_signature(timestamp=stamp, body=form)}
-                    async with http.post(f"http://127.0.0.1:{port}/slack/events", data=form, headers=headers) as response:
+                    async with http.post(f"http://127.0.0.1:{port}/slack/events", data=form,
+                                         headers=signed_headers(form, "secret")) as response:
                         return response.status
 
                 statuses = await asyncio.gather(*[command(number) for number in range(40)])

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.vectors import top_k_rows
+from engine.vectors import normalize_rows, top_k_rows
 
 BLOCK_CELLS = 16_000_000  # query films x rated films scored at once: 64 MB of float32 whatever the catalogue's size
-
-
-def unit_rows(factors: np.ndarray) -> np.ndarray:
-    """Factors scaled to length 1 in float32, as engine/ratings.RatingsView does (a zero row stays zero)."""
-    factors = np.asarray(factors, dtype=np.float32)
-    norms = np.linalg.norm(factors, axis=1, keepdims=True)
-    return np.divide(factors, norms, out=np.zeros_like(factors), where=norms > 0)
 
 
 def rating_neighbours(factors: np.ndarray, counts: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -21,7 +14,7 @@ def rating_neighbours(factors: np.ndarray, counts: np.ndarray, k: int) -> tuple[
     the cosine of their factors, best first; fewer columns when fewer films have ratings."""
     rated = np.flatnonzero(np.asarray(counts) > 0)
     k = max(0, min(k, len(rated) - 1))
-    unit = unit_rows(np.asarray(factors)[rated])
+    unit = normalize_rows(np.asarray(factors)[rated])  # as RatingsView.unit: a zero row stays zero
     ids = np.empty((len(rated), k), dtype=np.int32)
     scores = np.empty((len(rated), k), dtype=np.float32)
     step = max(1, BLOCK_CELLS // max(len(rated), 1))

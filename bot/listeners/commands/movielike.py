@@ -56,7 +56,7 @@ async def answer(services: Services, respond: AsyncRespond, client: AsyncWebClie
         elif word == "pages" and rest:  # no film's title starts with "Pages " ("like" would: Like Crazy, Like Mike)
             await respond(**await pages_message(services, rest, of_its_kind=True))
         elif word == "recs" and not rest:
-            await _recs(services, respond, team, user)
+            await _recs(services, respond, team, user, seen)
         elif word == "suggest" and not rest:
             await post_suggestion(services, client, team, user)
             await respond(**blocks.plain("I've sent you a film in a DM: react :+1: or :-1: and I'll follow with the next."))
@@ -67,7 +67,7 @@ async def answer(services: Services, respond: AsyncRespond, client: AsyncWebClie
         elif word == "forget" and not rest:
             await respond(**blocks.forget_confirmation())
         elif word == "best" and (best := _best_words(services, text, rest)) is not None:  # else "Best in Show"...
-            await _best(services, respond, team, user, *best)
+            await _best(services, respond, team, user, seen, *best)
         elif mentions is not None:  # `night`, alone or with mentions only: otherwise a title like "Night of the..."
             await _night(services, respond, client, team, user, mentions, channel, channel_name, bot_user)
         elif word == "map" and not _names_a_film(services, text):  # "Map of the Human Heart" is a title
@@ -120,9 +120,9 @@ def _best_words(services: Services, text: str, rest: str) -> tuple[str | None, s
         return None
 
 
-async def _best(services: Services, respond: AsyncRespond, team: str, user: str, genre: str | None,
+async def _best(services: Services, respond: AsyncRespond, team: str, user: str, seen: set[str], genre: str | None,
                 decade: str | None, unknown: NotFound | None) -> None:
-    """Crowd favourites (of a genre and decade), never a film the user rated or marked seen."""
+    """Crowd favourites (of a genre and decade), never a film the user rated or marked `seen`."""
     if unknown is not None:
         await respond(**blocks.unknown_genre(unknown.query, unknown.candidates))
         return
@@ -131,7 +131,6 @@ async def _best(services: Services, respond: AsyncRespond, team: str, user: str,
         rated = [*ratings.likes, *ratings.dislikes]
     except StoreUnavailable:  # the list beats no answer; it may then hold films the user rated
         rated = []
-    seen = await services.seen(team, user)
     engine = services.engine
     picks = await services.run(engine.favourites, blocks.SUGGESTIONS_PER_PAGE, genre, decade, [*rated, *seen])
     await respond(**blocks.favourites_message(picks, genre, decade, ranked=engine.has_favourites))
@@ -262,9 +261,8 @@ async def _about(services: Services, respond: AsyncRespond, text: str) -> None:
     await respond(**await about_message(services, text))
 
 
-async def _recs(services: Services, respond: AsyncRespond, team: str, user: str) -> None:
+async def _recs(services: Services, respond: AsyncRespond, team: str, user: str, seen: set[str]) -> None:
     ratings = await services.ratings(team, user)
-    seen = await services.store.seen(team, user)
     picks = await services.run(services.recommend, ratings, blocks.SUGGESTIONS_PER_PAGE, (), seen)
     heading = "Picks for you" if len(ratings) else "Well-known films — rate some with 👍 / 👎 and these get personal"
     await respond(**blocks.list_message(f"*{heading}*", picks))
