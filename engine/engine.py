@@ -404,7 +404,7 @@ def _known_ids(model: LoadedModel, items: Iterable[str | int]) -> list[int]:
     """Film ids of ratings given as ids or exact titles (no typo guessing: a rating names its film exactly)."""
     items = list(items)
     n_films = len(model)
-    if items and all(type(item) is int for item in items) and min(items) >= 0 and max(items) < n_films:
+    if items and set(map(type, items)) == {int} and min(items) >= 0 and max(items) < n_films:  # type checks in C
         return list(dict.fromkeys(items))  # the common case (stored ratings, the CLI): no per-item checks
     ids: list[int] = []
     for item in items:

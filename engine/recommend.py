@@ -155,7 +155,7 @@ def standardise_top(scores: np.ndarray, closed: np.ndarray | None = None, top: i
         best = scores[~closed] if n_closed else scores
     else:  # closed films at -inf fall below the top (a boolean mask gather would cost more than the partition)
         open_scores = np.where(closed, -np.inf, scores) if n_closed else scores
-        best = np.partition(open_scores, len(scores) - top)[-top:]
+        best = -np.partition(-open_scores, top - 1)[:top]  # negated: fast with ties at the bottom (vectors.highest)
     spread = float(best.std())
     scores = scores - float(best.mean())
     return scores / spread if spread > 1e-12 else scores
@@ -210,7 +210,8 @@ def logistic_direction(liked: np.ndarray, disliked: np.ndarray, l2: float = 1.0,
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-(x @ w)))
         gradient = x.T @ (p - y) + penalty * w
-        hessian = (x.T * (p * (1 - p))) @ x + np.diag(penalty)
+        weighted = x * np.sqrt(p * (1 - p))[:, None]
+        hessian = weighted.T @ weighted + np.diag(penalty)  # A.T @ A: numpy's symmetric product, 1.5x faster
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-4:

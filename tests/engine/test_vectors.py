@@ -32,3 +32,22 @@ def test_normalize_rows_unit_length_and_zero_rows_stay_zero():
     rows = normalize_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
     assert rows.dtype == np.float32
     np.testing.assert_allclose(rows, [[0.6, 0.8], [0.0, 0.0]])
+
+
+def test_top_k_finds_the_best_among_a_catalogue_of_ties():
+    # A catalogue where three in four films tie at the bottom (nobody rated them), as recommend() and movie night
+    # rank: the picks are the highest scores, best first, whatever the ties.
+    rng = np.random.default_rng(3)
+    scores = np.where(rng.random(37_500) < 0.25, rng.random(37_500), 0.0).astype(np.float32)
+    scores[rng.integers(0, 37_500, 500)] = -np.inf  # films already rated
+    top = top_k(scores, 100)
+    assert np.array_equal(scores[top], np.sort(scores)[::-1][:100])
+    assert np.array_equal(top_k_rows(scores[None, :], 100)[0], top)
+    few = np.where(np.arange(1000) < 5, 1.0 + np.arange(1000), 0.0)  # fewer real scores than asked: ties fill in
+    assert top_k(few, 8)[:5].tolist() == [4, 3, 2, 1, 0] and set(top_k(few, 8)[5:].tolist()) <= set(range(5, 1000))
+
+
+def test_top_k_never_picks_a_missing_score_and_ranks_counts():
+    assert top_k(np.array([0.3, np.nan, 0.9, 0.1]), 2).tolist() == [2, 0]
+    assert top_k(np.array([3, 250, 7], dtype=np.uint8), 2).tolist() == [1, 2]  # negating an unsigned count would wrap
+    assert top_k_rows(np.array([[3, 250, 7]], dtype=np.uint8), 1).tolist() == [[1]]

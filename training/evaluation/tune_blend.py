@@ -14,6 +14,7 @@ import numpy as np
 
 from engine import Blend
 from engine.recommend import blended, signals
+from engine.vectors import highest
 from training.evaluation.baselines import recall_ndcg
 
 POOL = 300
@@ -49,7 +50,7 @@ def gather(model, users, film_of_item: np.ndarray, k: int = 10) -> list[UserSign
         for scores in [*parts.values(), model.popularity]:
             open_scores = np.where(excluded, -np.inf, scores)
             depth = min(POOL, len(open_scores))
-            pool.update(np.argpartition(open_scores, len(open_scores) - depth)[-depth:].tolist())
+            pool.update(highest(open_scores, depth).tolist())
         films = np.array(sorted(f for f in pool if not excluded[f]), dtype=np.int64)
         gathered.append(UserSignals(films, {name: np.asarray(s)[films] for name, s in parts.items()},
                                     model.popularity[films], set(film_of_item[user.hidden].tolist())))
