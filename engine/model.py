@@ -95,7 +95,7 @@ class LoadedModel:
         """The k best films near `query` once being well known lifts each cosine by prior x popularity.
 
         Re-ranks a deeper search; `everywhere` scores the whole catalogue instead (exact mode), for a strong prior
-        that may lift a well-known film from far away.
+        that may lift a well-known film from far away. `skip` holds film ids of this model (callers check them).
         """
         if everywhere and self.films.mode == "exact":
             lifted = self.films.vectors @ np.asarray(query, dtype=np.float32) + prior * self.popularity

@@ -156,6 +156,7 @@ def standardise_top(scores: np.ndarray, closed: np.ndarray | None = None, top: i
     else:  # closed films at -inf fall below the top (a boolean mask gather would cost more than the partition)
         open_scores = np.where(closed, -np.inf, scores) if n_closed else scores
         best = -np.partition(-open_scores, top - 1)[:top]  # negated: fast with ties at the bottom (vectors.highest)
+    best = best.astype(np.float64)  # a hundred values: summed in float64, a flat top keeps its true spread
     spread = float(best.std())
     scores = scores - float(best.mean())
     return scores / spread if spread > 1e-12 else scores

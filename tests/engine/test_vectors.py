@@ -49,5 +49,8 @@ def test_top_k_finds_the_best_among_a_catalogue_of_ties():
 
 def test_top_k_never_picks_a_missing_score_and_ranks_counts():
     assert top_k(np.array([0.3, np.nan, 0.9, 0.1]), 2).tolist() == [2, 0]
-    assert top_k(np.array([3, 250, 7], dtype=np.uint8), 2).tolist() == [1, 2]  # negating an unsigned count would wrap
-    assert top_k_rows(np.array([[3, 250, 7]], dtype=np.uint8), 1).tolist() == [[1]]
+    counts = np.array([0, 250, 7, 3], dtype=np.uint8)  # negating an unsigned count would wrap (0 would lead)
+    assert top_k(counts, 4).tolist() == [1, 2, 3, 0]
+    assert top_k_rows(counts[None, :], 4).tolist() == [[1, 2, 3, 0]]
+    assert top_k(np.array([-128, 5, 3, 1], dtype=np.int8), 1).tolist() == [1]  # -(-128) wraps in int8
+    assert top_k(np.array([False, True, False]), 1).tolist() == [1]

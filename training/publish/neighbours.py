@@ -24,7 +24,8 @@ KIN_WEIGHT = 2.0
 GENERIC_PENALTY = 0.2
 BLOCK = 512  # at most this many query films scored at once
 BLOCK_CELLS = 44_000_000  # and at most this many query films x films: 512 rows at 37.5k films, 258 at 170k, where a
-# block's score, evidence and candidate arrays rose memory by 386 MB (920 MB with 512 rows), no slower
+# block's score, evidence and candidate arrays rose memory by 386 MB (920 MB with 512 rows), no slower; top_k_rows
+# has since added a negated float32 copy of the block (176 MB at most)
 CANDIDATES = 300  # of each film, the best films by the rest of the score that the generic links' share re-ranks
 GENERIC_ROWS = 32  # query films whose candidates' generic TF-IDF is read at once (a 9,600 x 32 sparse product)
 
