@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine import BundleError
 from engine.config import Config
+from training.priority import lower_priority
 from training.publish.guard import GUARDED_METRICS
 
 EXIT_GUARD = 3
@@ -353,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"movielike-train: {error}", file=sys.stderr)
         return 2
+    lower_priority(config.train_nice)  # before TensorFlow starts its threads: they inherit it
     args = _parser(config).parse_args(argv)
     try:
         if args.command == "train":
