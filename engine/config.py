@@ -16,13 +16,6 @@ def _int(environ, name: str, default: int) -> int:
         raise ValueError(f"Config {name!r} must be an integer, got {raw!r}.") from None
 
 
-def _int_between(environ, name: str, default: int, low: int, high: int) -> int:
-    value = _int(environ, name, default)
-    if not low <= value <= high:
-        raise ValueError(f"Config {name!r} must be between {low} and {high}, got {value}.")
-    return value
-
-
 def _choice(environ, name: str, choices: tuple[str, ...]) -> str:
     """One of `choices` (the first is the default); ValueError naming the variable otherwise."""
     value = (environ.get(name) or choices[0]).strip().lower()
@@ -54,8 +47,9 @@ class Config:
                          users on a kill -9 while the disk is busy) or no (the kernel syncs: a power loss can lose some)
     MOVIELIKE_BLAS_THREADS  threads numpy's BLAS may use in serving processes (bot, CLI; default 1: their matrices
                          are small, and BLAS threads spinning against a busy machine cost 50x; 0 = BLAS's default)
-    MOVIELIKE_TRAIN_NICE the CPU priority `movielike-train` lowers itself to, 0..19 (default 10: a bot on the same
-                         machine keeps its latency while a model trains; 0 = the trainer keeps its priority)
+    MOVIELIKE_TRAIN_NICE the CPU priority `movielike-train` lowers itself to, 0..19 (default 10: a bot beside it in
+                         the same scheduling group keeps its latency while a model trains; 0 = the trainer keeps its
+                         priority). Separate services (systemd, containers): give the trainer a lower CPU weight.
     """
 
     models_dir: Path = Path("var/models")  # with models_url: the local cache the store is mirrored into
@@ -94,5 +88,6 @@ class Config:
             redis_file=Path(environ.get("MOVIELIKE_REDIS_FILE") or "var/movielike-redis.db"),
             redis_fsync=_choice(environ, "MOVIELIKE_REDIS_FSYNC", ("always", "everysec", "no")),
             blas_threads=max(0, _int(environ, "MOVIELIKE_BLAS_THREADS", 1)),
-            train_nice=_int_between(environ, "MOVIELIKE_TRAIN_NICE", 10, 0, 19),
+            train_nice=max(0, min(19, _int(environ, "MOVIELIKE_TRAIN_NICE", 10))),  # clamped, like the others: a
+            # trainer's setting must never stop a bot that shares its environment
         )

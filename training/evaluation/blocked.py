@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 EVAL_BLOCK_CELLS = 16_000_000  # query films x films scored at once: 64 MB of float32 (another 64 MB negated by
-# top_k_rows, and 128 MB of argpartition's int64) at any catalogue size, where 2,000 queries against 170k films at once are 1.4 GB of scores, a copy and 2.7 GB
-# of argpartition indices
+# top_k_rows, and 128 MB of argpartition's int64) at any catalogue size, where 2,000 queries against 170k films at
+# once are 1.4 GB of scores, a copy and 2.7 GB of argpartition indices
 
 
 def in_blocks(neighbours, n_columns: int):
