@@ -68,7 +68,7 @@ def group_scores(model: LoadedModel, members: Sequence[MemberIds], closed: np.nd
                  misery_weight: float = MISERY_WEIGHT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(candidate film ids, their group scores, members x candidates matrix of each member's standardised score).
     `closed` marks films that cannot be picked (rated or seen by a member, excluded): they are no candidates."""
-    firsts = [_first_pass(model, member, closed) for member in members]
+    firsts = _first_passes(model, members, closed)
     candidates = _candidates(model, members, firsts, closed)
     rows = np.empty((len(members), len(candidates)), dtype=np.float32)
     misery = np.full(len(candidates), -np.inf, dtype=np.float32)
@@ -83,14 +83,25 @@ def group_scores(model: LoadedModel, members: Sequence[MemberIds], closed: np.nd
     return candidates, group, rows
 
 
-def _first_pass(model: LoadedModel, member: MemberIds, closed: np.ndarray) -> np.ndarray | None:
-    """A member's score of every film from what is cheap to compute for all: recommend()'s ratings signals and
+def _first_passes(model: LoadedModel, members: Sequence[MemberIds], closed: np.ndarray) -> list[np.ndarray | None]:
+    """Each member's score of every film from what is cheap to compute for all: recommend()'s ratings signals and
     popularity (the links view's cosine on a model without ratings); None for a member without likes."""
-    if not member.liked:
-        return None
-    if model.ratings is None:
-        direction = taste_vector(model.film_vectors[member.liked], model.film_vectors[member.disliked])
-        return model.film_vectors @ direction + model.blend.links_popularity_weight * model.popularity
+    if model.ratings is not None:
+        return [_first_pass(model, member, closed) if member.liked else None for member in members]
+    liked = [i for i, member in enumerate(members) if member.liked]
+    if not liked:
+        return [None] * len(members)
+    vectors = model.film_vectors
+    directions = np.stack([taste_vector(vectors[members[i].liked], vectors[members[i].disliked]) for i in liked])
+    # every member's direction in one product: one pass over the catalogue's vectors instead of one each (at 170k
+    # films, 3 ms a member)
+    cosines = directions @ vectors.T + model.blend.links_popularity_weight * model.popularity
+    rows = dict(zip(liked, cosines))
+    return [rows.get(i) for i in range(len(members))]
+
+
+def _first_pass(model: LoadedModel, member: MemberIds, closed: np.ndarray) -> np.ndarray:
+    """One member's first pass on a model with ratings: recommend()'s ratings signals blended with popularity."""
     parts = signals(model, member.liked, member.disliked, member.seen, "ratings", model.blend, closed=closed)
     return blended(parts, model.blend, model.popularity)
 
