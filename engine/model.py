@@ -99,12 +99,7 @@ class LoadedModel:
         """
         if everywhere and self.films.mode == "exact":
             lifted = self.films.vectors @ np.asarray(query, dtype=np.float32) + prior * self.popularity
-            if len(skip) > k:  # a heavy rater's films masked out, instead of ranking k + 1,450 and dropping them
-                lifted[np.fromiter(skip, dtype=np.int64, count=len(skip))] = -np.inf
-                ids = top_k(lifted, k)
-                ids = ids[np.isfinite(lifted[ids])]
-            else:
-                ids = top_k(lifted, k, skip)
+            ids = top_k(lifted, k, skip)
             return ids, lifted[ids]
         ids, scores = self.films.nearest(query, k * 5 + 20, exclude=skip)
         lifted = scores + prior * self.popularity[ids]

@@ -14,12 +14,18 @@ def top_k(scores: np.ndarray, k: int, skip: Collection[int] = (), ids: np.ndarra
 
     `skip` names ids never returned: positions themselves, or `ids[position]` when `ids` maps positions to ids
     (candidates from an index, a subset of films). Asks for k + len(skip) before cutting, so k come back when the
-    scores have that many.
+    scores have that many; skipped positions, when there are more of them than k, are masked out instead.
     """
     scores = as_scores(scores)
     want = min(k + len(skip), len(scores))
     if want <= 0:
         return np.empty(0, dtype=np.int64)
+    if ids is None and len(skip) > k:  # many positions to skip (a heavy rater's films): masked, not ranked and dropped
+        closed = np.zeros(len(scores), dtype=bool)
+        closed[np.fromiter(skip, dtype=np.int64, count=len(skip))] = True
+        top = highest(np.where(closed, -np.inf, scores), min(k, len(scores)))
+        top = top[~closed[top]]
+        return top[np.argsort(-scores[top], kind="stable")]
     top = highest(scores, want)
     top = top[np.argsort(-scores[top], kind="stable")]
     if skip:

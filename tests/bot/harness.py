@@ -263,6 +263,19 @@ class RedisServer:
             self.process.wait(timeout=10)
 
 
+async def wait_ready(http: aiohttp.ClientSession, url: str, attempts: int = 600, pause: float = 0.05) -> bool:
+    """Poll a bot process's /readyz at `url` until it answers 200; whether it did within `attempts`."""
+    for _ in range(attempts):
+        try:
+            async with http.get(f"{url}/readyz") as response:
+                if response.status == 200:
+                    return True
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(pause)
+    return False
+
+
 async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
     runner = web.AppRunner(app)
     await runner.setup()

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from bot.server import SHUTDOWN_SECONDS
-from tests.bot.harness import free_port, signed_headers
+from tests.bot.harness import free_port, signed_headers, wait_ready
 from tests.conftest import ROOT
 
 
@@ -142,14 +142,7 @@ def test_answers_acknowledged_before_sigterm_still_arrive(models_dir):
                                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             async with aiohttp.ClientSession() as http:
-                for _ in range(600):
-                    try:
-                        async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
-                            if response.status == 200:
-                                break
-                    except aiohttp.ClientError:
-                        pass
-                    await asyncio.sleep(0.1)
+                assert await wait_ready(http, f"http://127.0.0.1:{port}", pause=0.1), "the bot did not become ready"
 
                 async def command(number: int) -> int:
                     form = urlencode({"command": "/movielike", "text": "Heat", "team_id": "T1", "channel_id": "C1",

@@ -16,7 +16,7 @@ from bench.disk_load import busy_disk
 from bot.blocks import film_value
 from bot.state import UserStateStore
 from bot.store import connect, embedded_registry, stop_embedded
-from tests.bot.harness import SECRET, RunningBot, SlackStub, _serve, free_port
+from tests.bot.harness import SECRET, RunningBot, SlackStub, _serve, free_port, wait_ready
 from tests.conftest import ROOT
 
 CLICKS, CONCURRENT = 120, 20
@@ -46,14 +46,8 @@ async def start_bot(models_dir: Path, state_file: Path, stub_url: str) -> tuple[
                            stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            try:
-                async with http.get(f"{url}/readyz") as response:
-                    if response.status == 200:
-                        return bot, url
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.05)
+        if await wait_ready(http, url):
+            return bot, url
     bot.kill()
     raise AssertionError("the bot did not become ready")
 
