@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -218,6 +219,56 @@ class SlackStub:
                 raise AssertionError(f"expected {count} responses, got {self.responses()}")
             await asyncio.sleep(0.01)
         return self.responses()
+
+
+RUN_SECONDS = 240.0  # a bot test's whole coroutine; pyproject's faulthandler_timeout (300 s) dumps threads after
+
+
+def run(coroutine, timeout: float = RUN_SECONDS):
+    """Run a test's coroutine on an event loop of its own, as asyncio.run does, but bounded: a coroutine still
+    running after `timeout` seconds fails the test with where every pending task waits (asyncio.run would wait for
+    ever and a faulthandler dump shows only the loop's select), and the clean-up after it is bounded too."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    task = loop.create_task(coroutine)
+    try:
+        done, _ = loop.run_until_complete(asyncio.wait({task}, timeout=timeout))
+        if not done:
+            raise AssertionError(f"still running after {timeout:.0f} s; where each task waits:\n{pending_tasks(loop)}")
+        return task.result()
+    finally:
+        _close(loop)
+
+
+def pending_tasks(loop: asyncio.AbstractEventLoop) -> str:
+    """Each unfinished task of `loop` with the chain of awaits it is suspended in, innermost last."""
+    lines = []
+    for task in asyncio.all_tasks(loop):
+        lines.append(f"{task.get_name()}:")
+        awaited = task.get_coro()
+        while awaited is not None:
+            frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None) or getattr(awaited, "ag_frame", None)
+            if frame is not None:
+                lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}")
+            awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None) or getattr(awaited, "ag_await", None)
+    return "\n".join(lines)
+
+
+def _close(loop: asyncio.AbstractEventLoop, seconds: float = 10.0) -> None:
+    """Cancel what is left on `loop`, give it `seconds` to finish, shut its async generators and executor, close it."""
+    try:
+        left = asyncio.all_tasks(loop)
+        for task in left:
+            task.cancel()
+        if left:
+            loop.run_until_complete(asyncio.wait(left, timeout=seconds))
+        loop.run_until_complete(asyncio.wait_for(loop.shutdown_asyncgens(), seconds))
+        loop.run_until_complete(asyncio.wait_for(loop.shutdown_default_executor(), seconds))
+    except (asyncio.TimeoutError, RuntimeError) as error:
+        warnings.warn(f"the test's event loop did not close cleanly: {error!r}", stacklevel=2)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 def signed_headers(body: str, secret: str = SECRET, content_type: str = "application/x-www-form-urlencoded",

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from bot.server import SHUTDOWN_SECONDS
-from tests.bot.harness import free_port, signed_headers, wait_ready
+from tests.bot.harness import free_port, run, signed_headers, wait_ready
 from tests.conftest import ROOT
 
 
@@ -161,5 +161,5 @@ def test_answers_acknowledged_before_sigterm_still_arrive(models_dir):
                 process.kill()
             await runner.cleanup()
 
-    acknowledged, answered = asyncio.run(body())
+    acknowledged, answered = run(body())
     assert acknowledged == 40 and answered == 40, (acknowledged, answered)

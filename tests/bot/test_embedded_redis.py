@@ -16,7 +16,7 @@ from bench.disk_load import busy_disk
 from bot.blocks import film_value
 from bot.state import UserStateStore
 from bot.store import connect, embedded_registry, stop_embedded
-from tests.bot.harness import SECRET, RunningBot, SlackStub, _serve, free_port, wait_ready
+from tests.bot.harness import SECRET, RunningBot, SlackStub, _serve, free_port, run, wait_ready
 from tests.conftest import ROOT
 
 CLICKS, CONCURRENT = 120, 20
@@ -101,7 +101,7 @@ def test_kill_9_of_bot_and_embedded_redis_loses_no_confirmed_rating(engine, mode
             assert film.key in stored[number % 10], f"confirmed rating {number} of {film.key!r} was lost"
 
     try:
-        asyncio.run(body())
+        run(body())
     finally:
         os.killpg(writer.pid, signal.SIGKILL)
         writer.wait()
@@ -122,4 +122,4 @@ def test_a_normal_stop_stops_the_embedded_redis_too(models_dir, tmp_path):
             await asyncio.sleep(0.05)
         assert not alive(redis_pid), "the embedded redis-server outlived the bot"
 
-    asyncio.run(body())
+    run(body())

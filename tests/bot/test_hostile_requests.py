@@ -8,12 +8,7 @@ import time
 
 import pytest
 
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
-
+from tests.bot.harness import run, running_bot
 
 CASES = [  # (what, body, headers: None = correctly signed, content type, expected status)
     ("form payload that is not JSON, unsigned", "payload={oops", {}, "application/x-www-form-urlencoded", 401),

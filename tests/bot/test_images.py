@@ -2,13 +2,7 @@
 bot sends it again without images, remembers the URL in Redis, and leaves it out of later messages."""
 from __future__ import annotations
 
-import asyncio
-
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
+from tests.bot.harness import run, running_bot
 
 
 def test_a_message_refused_for_a_poster_is_sent_without_it_and_the_poster_is_remembered(engine):

@@ -15,7 +15,7 @@ import pytest
 from engine import Config, Engine
 from engine.bundle import MANIFEST, published_versions
 from engine.remote import RemoteModels
-from tests.bot.harness import running_bot
+from tests.bot.harness import run, running_bot
 from tests.conftest import run_cli
 from training.publish.remote import point_remote_current, upload_version
 
@@ -99,7 +99,7 @@ def test_two_bots_on_separate_caches_swap_to_a_published_version_within_seconds(
             assert max(swapped.values()) < 5, swapped
             assert statuses and set(statuses) == {200}, f"{len([s for s in statuses if s != 200])} failed requests"
 
-    asyncio.run(body())
+    run(body())
 
 
 def test_an_upload_stopped_half_way_changes_nothing(published, tmp_path):

@@ -2,13 +2,12 @@
 bot moves the rating to the new title, so it is listed, undone and re-rated under one name."""
 from __future__ import annotations
 
-import asyncio
 import json
 
 from bot.blocks import film_value
 from engine import Engine
 from engine.bundle import MANIFEST, sha256_of
-from tests.bot.harness import running_bot
+from tests.bot.harness import run, running_bot
 from tests.models_copy import copy_current
 from training.publish.bundle import update_manifest
 
@@ -41,7 +40,7 @@ def test_a_rating_stored_under_an_old_title_follows_the_rename(models_dir, tmp_p
             await bot.stub.wait_for_responses(2)
             assert len(await bot.store.ratings("T1", "U1")) == 0  # undone: nothing left under either title
 
-    asyncio.run(body())
+    run(body())
 
 
 
@@ -66,4 +65,4 @@ def test_a_saved_film_whose_article_was_renamed_is_listed_once_and_can_be_remove
             assert "Removed *Heat (1995)*" in (await bot.stub.wait_for_responses(3))[-1]["text"]
             assert await bot.store.watchlist("T1", "U1") == []
 
-    asyncio.run(body())
+    run(body())

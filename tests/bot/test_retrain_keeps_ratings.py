@@ -3,13 +3,12 @@ every rating naming the film it named; a dropped film's rating is kept and count
 film back; buttons posted before a retrain still name the film they showed. Real training, real bot, real Redis."""
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
 
 from engine import Engine
-from tests.bot.harness import running_bot
+from tests.bot.harness import run, running_bot
 from tests.conftest import run_cli
 
 RATED_BY_BUTTON, RATED_BY_REACTION = 14, 6
@@ -113,4 +112,4 @@ def test_every_rating_names_the_same_film_across_retrains(film_files, tmp_path):
             assert engine.reload_if_changed() is True
             assert labels[dropped] in str(listed(await reply_to(bot.command("ratings"))))
 
-    asyncio.run(body())
+    run(body())

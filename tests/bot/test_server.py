@@ -12,13 +12,9 @@ from bot.blocks import film_value
 from bot.store import StoreUnavailable
 from engine import Engine
 from engine.bundle import RELOAD_CHANNEL
-from tests.bot.harness import running_bot
+from tests.bot.harness import run, running_bot
 from tests.models_copy import add_version, copy_current
 from training.publish.bundle import point_current
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 def test_requests_without_a_valid_signature_are_rejected(engine):

@@ -14,7 +14,7 @@ from bot.server import socket_mode_handler
 from bot.services import Services
 from bot.state import UserStateStore
 from bot.store import connect
-from tests.bot.harness import REDIS_URL, SlackStub, _serve
+from tests.bot.harness import REDIS_URL, SlackStub, _serve, run
 
 
 def test_slash_command_over_socket_mode(engine):
@@ -66,4 +66,4 @@ def test_slash_command_over_socket_mode(engine):
             await client.aclose()
             await runner.cleanup()
 
-    asyncio.run(body())
+    run(body())

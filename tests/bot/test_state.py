@@ -13,12 +13,9 @@ from bot.night_blocks import why_text
 from bot.night_state import member_placeholder
 from bot.state import DISLIKE, LIKE, UserStateStore
 from bot.store import StoreUnavailable, append_only_file, connect, stop_embedded
+from tests.bot.harness import run
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 async def with_store(body, url: str = REDIS_URL):

@@ -1,14 +1,8 @@
 """Buttons: 👍/👎 store ratings in Redis (exclusive), recs reflect them, 'More like this' pages, 'Did you mean' picks."""
 from __future__ import annotations
 
-import asyncio
-
 from bot.blocks import film_value
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
+from tests.bot.harness import run, running_bot
 
 
 def titles(message: dict) -> list[str]:

@@ -2,17 +2,12 @@
 the Home republished with what the click changed."""
 from __future__ import annotations
 
-import asyncio
 import time
 
 from slack_sdk.models.views import View
 
 from bot.blocks import film_value
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
+from tests.bot.harness import run, running_bot
 
 
 def test_home_tab_like_is_answered_and_the_home_republished_with_it(engine):

@@ -9,13 +9,9 @@ import re
 from slack_sdk.models.blocks import Block
 
 from engine import film_label
-from tests.bot.harness import free_port, running_bot
+from tests.bot.harness import free_port, run, running_bot
 
 VOTES = re.compile(r"\|([^>]*)>\*\n🗳️ (\d+) votes?")
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 def people(stub) -> None:

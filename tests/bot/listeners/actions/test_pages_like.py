@@ -3,24 +3,18 @@
 slack_sdk's Block Kit models."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from slack_sdk.models.blocks import Block
 
 from bot import blocks
 from engine import Engine, Page
-from tests.bot.harness import running_bot
+from tests.bot.harness import run, running_bot
 from tests.pages_models import with_kinds, without_kinds
 
 
 @pytest.fixture(scope="module")
 def kinds_engine(models_dir, small_data, tmp_path_factory) -> Engine:
     return Engine.load(with_kinds(models_dir, small_data[0], tmp_path_factory.mktemp("kinds")))
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 def valid(message: dict) -> None:

@@ -1,7 +1,6 @@
 """'Looks like': on a model published with the poster view, films whose posters look alike, one button away."""
 from __future__ import annotations
 
-import asyncio
 import io
 
 import numpy as np
@@ -10,7 +9,7 @@ from PIL import Image
 
 from bot.blocks import film_value
 from engine import Engine
-from tests.bot.harness import running_bot
+from tests.bot.harness import run, running_bot
 from tests.bot.listeners.actions.test_buttons import buttons, titles
 from tests.conftest import data_dir, run_cli
 from tests.models_copy import copy_current
@@ -61,7 +60,7 @@ def test_a_film_with_a_poster_offers_looks_like_and_it_shows_posters_alike(poste
             refused = (await bot.stub.wait_for_responses(5))[-1]
             assert "has no poster" in str(refused) and "--by" not in str(refused)
 
-    asyncio.run(body())
+    run(body())
 
 
 def test_a_model_without_the_poster_view_refuses_a_looks_like_click_plainly(engine):
@@ -76,7 +75,7 @@ def test_a_model_without_the_poster_view_refuses_a_looks_like_click_plainly(engi
             refused = (await bot.stub.wait_for_responses(2))[-1]
             assert "no poster view" in str(refused) and refused["replace_original"] is False
 
-    asyncio.run(body())
+    run(body())
 
 
 def test_the_map_of_a_film_draws_the_posters_the_model_keeps(poster_engine):
@@ -98,4 +97,4 @@ def test_the_map_of_a_film_draws_the_posters_the_model_keeps(poster_engine):
             colours = len(np.unique(pixels.reshape(-1, 3) // 16, axis=0))
             assert colours > 300, colours  # posters' photographs, not only dots, lines and text
 
-    asyncio.run(body())
+    run(body())

@@ -1,14 +1,8 @@
 """`/movielike ratings` lists ratings with Undo; `/movielike forget` asks first, then deletes everything."""
 from __future__ import annotations
 
-import asyncio
-
 from bot.blocks import film_value
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
+from tests.bot.harness import run, running_bot
 
 
 def test_ratings_undo_and_forget(engine):

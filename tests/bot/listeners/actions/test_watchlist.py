@@ -1,14 +1,8 @@
 """🔖 Save, the watchlist, Remove, Seen it (never suggested again) and Share, through signed requests."""
 from __future__ import annotations
 
-import asyncio
-
 from bot.blocks import film_value
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
+from tests.bot.harness import run, running_bot
 
 
 def test_save_list_remove_and_seen_it(engine):

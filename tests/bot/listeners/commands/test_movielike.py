@@ -1,14 +1,9 @@
 """`/movielike` over signed HTTP: acknowledged fast, then answered through response_url with Block Kit."""
 from __future__ import annotations
 
-import asyncio
 import time
 
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
+from tests.bot.harness import run, running_bot
 
 
 def texts(message: dict) -> str:

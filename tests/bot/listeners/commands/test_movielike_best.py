@@ -2,15 +2,9 @@
 seen; an unknown genre gets "did you mean"; titles starting with "Best" stay titles."""
 from __future__ import annotations
 
-import asyncio
-
 from slack_sdk.models.blocks import Block
 
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
+from tests.bot.harness import run, running_bot
 
 
 def texts(message: dict) -> str:

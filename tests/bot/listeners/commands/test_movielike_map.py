@@ -10,13 +10,9 @@ import time
 from PIL import Image
 
 from bot.map_picture import MAX_PNG_BYTES, NEIGHBOURS
-from tests.bot.harness import running_bot
+from tests.bot.harness import run, running_bot
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 def texts(message: dict) -> str:

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
+from tests.bot.harness import run, running_bot
 
 
 def reaction(kind: str, name: str, message: dict, user: str = "U1") -> dict:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from tests.bot.harness import running_bot
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
+from tests.bot.harness import run, running_bot
 
 
 async def _fill(bot, engine, team: str, user: str) -> None:
