@@ -29,6 +29,7 @@ class Explainer:
     that are not generic, then the most specific shared categories, then generic pages (genres, countries)."""
 
     NAMED_FIRST = 2  # how many named pages lead before a category gets a place
+    NAMES_KEPT = 100_000  # display names remembered (a few MB), for the links of the films people ask about
 
     def __init__(self, link_titles: list[str], link_indptr: np.ndarray, link_indices: np.ndarray, n_films: int,
                  film_links=None, label_of=None):
@@ -42,10 +43,13 @@ class Explainer:
         is_generic = generic_links(frequency, n_films)
         # One sort key per link, as plain Python lists: explaining ten results must cost microseconds, not numpy calls.
         tier = np.where(is_generic, 2, np.where(is_category, 1, 0))
+        order = np.where(tier == 0, -frequency, frequency).astype(np.int64)  # named: common first; others: rare first
+        span = int(frequency.max(initial=0)) + 1
         self._tier = tier.tolist()
-        self._order = np.where(tier == 0, -frequency, frequency).tolist()
+        self._key = (tier * (2 * span + 1) + order + span).tolist()  # (tier, order) as one int, sorted in C
         self._indptr = link_indptr.tolist()
         self._indices = link_indices.tolist()
+        self._names: dict[int, str] = {}  # display names of links explained so far, up to NAMES_KEPT
 
     def links_of(self, film_id: int) -> np.ndarray:
         return self.indices[self.indptr[film_id] : self.indptr[film_id + 1]]
@@ -54,12 +58,23 @@ class Explainer:
         """Up to `limit` shared links, most telling first."""
         links_a = self._indices[self._indptr[a] : self._indptr[a + 1]]
         links_b = set(self._indices[self._indptr[b] : self._indptr[b + 1]])
-        common = sorted((link for link in links_a if link in links_b), key=lambda link: (self._tier[link], self._order[link]))
-        named = [link for link in common if self._tier[link] == 0]
-        categories = [link for link in common if self._tier[link] == 1]
-        generic = [link for link in common if self._tier[link] == 2]
+        common = [link for link in links_a if link in links_b]
+        common.sort(key=self._key.__getitem__)  # stable: ties keep the order of a's article
+        tier = self._tier
+        named = [link for link in common if tier[link] == 0]
+        categories = [link for link in common if tier[link] == 1]
+        generic = [link for link in common if tier[link] == 2]
         order = named[: self.NAMED_FIRST] + categories[:1] + named[self.NAMED_FIRST :] + categories[1:] + generic
-        return [display_link(self.link_titles[link]) for link in order[:limit]]
+        return [self._name(link) for link in order[:limit]]
+
+    def _name(self, link: int) -> str:
+        """A link's display name, remembered: three of them go into every why line."""
+        name = self._names.get(link)
+        if name is None:
+            if len(self._names) >= self.NAMES_KEPT:
+                self._names.clear()
+            name = self._names[link] = display_link(self.link_titles[link])
+        return name
 
     def why(self, a: int, b: int, limit: int = 3) -> str:
         """Why film `b` is like film `a`: a link between their articles first (the strongest evidence), then the
