@@ -9,6 +9,7 @@ import random
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 import warnings
@@ -227,23 +228,38 @@ RUN_SECONDS = 240.0  # a bot test's whole coroutine; pyproject's faulthandler_ti
 def run(coroutine, timeout: float = RUN_SECONDS):
     """Run a test's coroutine on an event loop of its own, as asyncio.run does, but bounded: a coroutine still
     running after `timeout` seconds fails the test with where every pending task waits (asyncio.run would wait for
-    ever and a faulthandler dump shows only the loop's select), and the clean-up after it is bounded too."""
+    ever and a faulthandler dump shows only the loop's select), and the clean-up after it is bounded too. What the
+    clean-up could not finish is added to the test's own error, or else fails the test as a warning."""
+    if not asyncio.iscoroutine(coroutine):
+        raise ValueError(f"a coroutine was expected, got {coroutine!r}")
+    if asyncio._get_running_loop() is not None:
+        coroutine.close()
+        raise RuntimeError("run() cannot be called from a running event loop")
     loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    task = loop.create_task(coroutine)
+    problems: list[str] = []
     try:
+        asyncio.set_event_loop(loop)
+        task = loop.create_task(coroutine)
         done, _ = loop.run_until_complete(asyncio.wait({task}, timeout=timeout))
         if not done:
             raise AssertionError(f"still running after {timeout:.0f} s; where each task waits:\n{pending_tasks(loop)}")
         return task.result()
+    except BaseException as error:
+        problems = _close(loop)
+        if problems:
+            error.add_note("and the test's event loop did not close cleanly:\n" + "\n".join(problems))
+        raise
     finally:
-        _close(loop)
+        if not loop.is_closed():
+            problems = _close(loop)
+            if problems:
+                warnings.warn("the test's event loop did not close cleanly:\n" + "\n".join(problems), stacklevel=2)
 
 
-def pending_tasks(loop: asyncio.AbstractEventLoop) -> str:
-    """Each unfinished task of `loop` with the chain of awaits it is suspended in, innermost last."""
+def pending_tasks(loop: asyncio.AbstractEventLoop, tasks=None) -> str:
+    """Each unfinished task of `loop` (or of `tasks`) with the chain of awaits it is suspended in, innermost last."""
     lines = []
-    for task in asyncio.all_tasks(loop):
+    for task in asyncio.all_tasks(loop) if tasks is None else tasks:
         lines.append(f"{task.get_name()}:")
         awaited = task.get_coro()
         while awaited is not None:
@@ -254,21 +270,48 @@ def pending_tasks(loop: asyncio.AbstractEventLoop) -> str:
     return "\n".join(lines)
 
 
-def _close(loop: asyncio.AbstractEventLoop, seconds: float = 10.0) -> None:
-    """Cancel what is left on `loop`, give it `seconds` to finish, shut its async generators and executor, close it."""
+def _close(loop: asyncio.AbstractEventLoop, seconds: float = 10.0) -> list[str]:
+    """Cancel what is left on `loop`, give it `seconds` to finish, shut its async generators and its executor (each
+    bounded by `seconds`), close it; what did not finish, as lines (none when all did)."""
+    problems = []
     try:
         left = asyncio.all_tasks(loop)
         for task in left:
             task.cancel()
         if left:
-            loop.run_until_complete(asyncio.wait(left, timeout=seconds))
-        loop.run_until_complete(asyncio.wait_for(loop.shutdown_asyncgens(), seconds))
-        loop.run_until_complete(asyncio.wait_for(loop.shutdown_default_executor(), seconds))
-    except (asyncio.TimeoutError, RuntimeError) as error:
-        warnings.warn(f"the test's event loop did not close cleanly: {error!r}", stacklevel=2)
+            _, pending = loop.run_until_complete(asyncio.wait(left, timeout=seconds))
+            if pending:
+                problems.append(f"{len(pending)} tasks still running {seconds:.0f} s after being cancelled:\n"
+                                + pending_tasks(loop, pending))
+        try:
+            loop.run_until_complete(asyncio.wait_for(loop.shutdown_asyncgens(), seconds))
+        except asyncio.TimeoutError:
+            problems.append(f"async generators still closing after {seconds:.0f} s")
+        if not _shut_executor(loop, seconds):
+            problems.append(f"executor threads still running after {seconds:.0f} s")
     finally:
         asyncio.set_event_loop(None)
         loop.close()
+    return problems
+
+
+def _shut_executor(loop: asyncio.AbstractEventLoop, seconds: float) -> bool:
+    """Shut the loop's default executor, waiting up to `seconds` for its threads (loop.shutdown_default_executor
+    waits for ever before Python 3.12, even under wait_for); whether they finished."""
+    executor = getattr(loop, "_default_executor", None)
+    if executor is None:
+        return True
+    finished = threading.Event()
+
+    def shut() -> None:
+        executor.shutdown(wait=True)
+        finished.set()
+
+    threading.Thread(target=shut, name="executor-shutdown", daemon=True).start()
+    if finished.wait(seconds):
+        return True
+    executor.shutdown(wait=False, cancel_futures=True)
+    return False
 
 
 def signed_headers(body: str, secret: str = SECRET, content_type: str = "application/x-www-form-urlencoded",
