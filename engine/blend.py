@@ -27,10 +27,10 @@ class Blend:
     """
 
     similar_ratings_weight: float = 0.2
-    taste_weight: float = 2.0
+    taste_weight: float = 1.0
     content_weight: float = 0.5
-    centroid_weight: float = 0.5
-    dislike_weight: float = 0.0
+    centroid_weight: float = 0.25
+    dislike_weight: float = 0.25
     recommend_popularity_weight: float = 0.0
     links_popularity_weight: float = LINKS_POPULARITY_PRIOR
 

@@ -132,7 +132,8 @@ def train_and_publish(
         from training.ratings.fit import train_ratings
 
         ratings_view = train_ratings(read_ratings(ratings_path), [f.movielens_id for f in dataset.films],
-                                     rating_params, taste_params, out=out, titles=[f.title for f in dataset.films])
+                                     rating_params, taste_params, out=out, titles=[f.title for f in dataset.films],
+                                     links=(dataset.link_indptr, dataset.link_indices))
     if logdir is not None:
         _write_logs(logdir, result.film_vectors, dataset, ratings_view, out)
     bundle = publish_bundle(

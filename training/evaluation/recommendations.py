@@ -109,8 +109,9 @@ def split_engine(split: Split, train: MovieLensRatings, scratch: Path) -> Engine
     fit = fit_taste(train, split.params)
     export = align(fit.item_factors, fit.item_biases, train, split.movielens_ids,
                    {"alpha": split.params.alpha, "fold_in_l2": split.params.fold_in_l2})
-    export.ease = fit_ease(train, split.movielens_ids)
     indptr = np.load(split.bundle_dir / "film_links_indptr.npy")
+    links = (indptr, np.load(split.bundle_dir / "film_links_indices.npy"))
+    export.ease = fit_ease(train, split.movielens_ids, links=links)  # as the trainer fits it
     rating_counts = np.zeros(len(split.movielens_ids))
     np.add.at(rating_counts, split.film_of_item[train.items], 1)
     popularity = popularity_from_counts(np.diff(indptr), rating_counts)

@@ -8,7 +8,7 @@ import numpy as np
 
 from training.data.movielens import MovieLensRatings, split
 from training.ratings.crowd import crowd_favourites
-from training.ratings.ease import fit_ease
+from training.ratings.ease import Links, fit_ease
 from training.ratings.export import RatingsExport, align
 from training.ratings.predictors import KINDS, RatingsFit, RatingsParams, fit_ratings, rmse
 from training.ratings.taste import TasteParams, fit_taste
@@ -59,10 +59,12 @@ def compare_kinds(ratings: MovieLensRatings, params: RatingsParams, out=sys.stde
 
 
 def train_ratings(ratings: MovieLensRatings, movielens_ids: list[int | None], params: RatingsParams | None = None,
-                  taste: TasteParams | None = None, out=sys.stderr, titles: list[str] | None = None) -> RatingsExport:
+                  taste: TasteParams | None = None, out=sys.stderr, titles: list[str] | None = None,
+                  links: Links | None = None) -> RatingsExport:
     """Compare the rating predictors by RMSE, then train the taste model on every rating and align it with the
     catalogue; the RMSE figures and training curves go into the export's manifest section, the matrix
-    factorisation's shrunk film biases into its crowd favourites (`titles` name the top 10 printed)."""
+    factorisation's shrunk film biases into its crowd favourites (`titles` name the top 10 printed). EASE learns
+    from the catalogue's `links` too, when given."""
     params, taste = params or RatingsParams(), taste or TasteParams()
     summary, fits, fit_part = compare_kinds(ratings, params, out)
     crowd = crowd_favourites(fits["mf"].item_biases, fit_part, ratings, movielens_ids, titles, out)
@@ -81,8 +83,9 @@ def train_ratings(ratings: MovieLensRatings, movielens_ids: list[int | None], pa
         **summary,
     }
     export = align(fit.item_factors, fit.item_biases, ratings, movielens_ids, info)
-    export.ease = fit_ease(ratings, movielens_ids)
+    export.ease = fit_ease(ratings, movielens_ids, links=links)
     export.crowd = crowd
-    print(f"EASE over every rated film: {export.ease.info['films']:,} films, {export.ease.info['keep']} weights kept a film",
-          file=out)
+    with_links = f", learnt with their links (x {links_weight:g})" if (links_weight := export.ease.info.get("link_weight")) else ""
+    print(f"EASE over every rated film: {export.ease.info['films']:,} films, {export.ease.info['keep']} weights kept a film"
+          f"{with_links}", file=out)
     return export

@@ -45,3 +45,24 @@ def test_only_the_largest_weights_of_a_row_are_kept():
     kept = set(zip(ease.indices[0:2].tolist(), ease.weights[0:2].tolist()))
     biggest = sorted(zip(dense.indices[0:5].tolist(), dense.weights[0:5].tolist()), key=lambda p: -abs(p[1]))[:2]
     assert kept == set(biggest)
+
+
+def test_films_whose_articles_share_a_page_point_at_each_other_across_crowds():
+    # Movie 10 (film 0) and movie 20 (film 3) share a director's page (0); nobody watched both. Every film also links
+    # to a page of its own. Learnt from the ratings alone, film 0 has no weight to the other crowd's films; learnt
+    # with the links too, film 3 is the other crowd's film it points at, and its own crowd still leads.
+    links = (np.array([0, 2, 3, 4, 6, 7, 8]), np.array([0, 1, 2, 3, 0, 4, 5, 6]))
+    catalogue = [10, 11, 12, 20, 21, 22]
+
+    def row_of_film_0(**kwargs) -> list[float]:  # film 0's weight to each film (0 where none is kept)
+        ease = fit_ease(two_crowds(), catalogue, l2=1.0, keep=5, **kwargs)
+        row = dict(zip(ease.indices[0:5].tolist(), ease.weights[0:5].tolist()))
+        return [row.get(film, 0.0) for film in range(6)]
+
+    alone = row_of_film_0()
+    learnt = row_of_film_0(links=links, link_weight=20.0)
+    assert alone[3] == alone[4] == alone[5] == 0.0
+    assert learnt[3] > 0 and learnt[3] > max(learnt[4], learnt[5]) + 0.01
+    assert min(learnt[1], learnt[2]) > learnt[3]
+    ease = fit_ease(two_crowds(), catalogue, l2=1.0, keep=5, links=links)
+    assert ease.info["link_weight"] == 50.0 and "link_weight" not in fit_ease(two_crowds(), catalogue).info
