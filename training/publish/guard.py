@@ -11,10 +11,12 @@ GUARDED_METRICS = ("franchise_hit_rate_at_10", "link_share", "recommend_ndcg_at_
 
 
 # Margins a new model must hold whatever is published (issue 13; the README's tables give the measured values):
-# recommend() ahead of EASE over every rated film by two paired standard errors, never behind the strongest baseline
-# measured, the linked films found by the links view, and the links view's franchise hit rate at least TF-IDF's.
+# recommend() ahead of EASE over every rated film by EASE_MARGIN NDCG@10 and by two paired standard errors, ahead of
+# the strongest baseline measured by two paired standard errors, the linked films found by the links view, and the
+# links view's franchise hit rate at least TF-IDF's.
 # (Absolute figures such as the link share depend on the films file: `make acceptance` checks them on the shared data.)
 LINKED_FILM_HIT_RATE = 0.6
+EASE_MARGIN = 0.03
 
 
 def recommend_metrics(evaluation: dict) -> dict:
@@ -39,12 +41,13 @@ def margin_failures(new: dict) -> list[str]:
     """The margins `new` (a manifest's metrics) loses, as report lines; figures it lacks are not checked."""
     failures = []
     versus_ease = new.get("recommend_vs_ease")
-    if versus_ease and versus_ease["difference"] < 2 * versus_ease["paired_standard_error"]:
-        failures.append(f"  recommend NDCG@10 vs EASE: {versus_ease['difference']:+.4f}, under two paired standard "
-                        f"errors ({2 * versus_ease['paired_standard_error']:.4f})")
+    if versus_ease and versus_ease["difference"] < max(EASE_MARGIN, 2 * versus_ease["paired_standard_error"]):
+        failures.append(f"  recommend NDCG@10 vs EASE: {versus_ease['difference']:+.4f}, under +{EASE_MARGIN} or two "
+                        f"paired standard errors ({2 * versus_ease['paired_standard_error']:.4f})")
     best = new.get("recommend_vs_best_baseline")
-    if best and best["difference"] < 0:
-        failures.append(f"  recommend NDCG@10 vs {best['name']}: {best['difference']:+.4f} (behind a baseline)")
+    if best and best["difference"] < 2 * best["paired_standard_error"]:
+        failures.append(f"  recommend NDCG@10 vs {best['name']}: {best['difference']:+.4f}, under two paired standard "
+                        f"errors ({2 * best['paired_standard_error']:.4f})")
     view = new.get("links_view") or {}
     if view.get("linked_film_pairs") and view["linked_film_hit_rate_at_10"] < LINKED_FILM_HIT_RATE:
         failures.append(f"  linked films in the links view's top 10: {view['linked_film_hit_rate_at_10']:.3f} "
