@@ -21,7 +21,7 @@ class Blend:
     recommend(): score = watched (EASE) + taste_weight x taste + content_weight x link content + centroid_weight x
                  cosine to the liked films' mean - dislike_weight x link content of the disliked films, each
                  standardised on its best films (engine/recommend.py), + recommend_popularity_weight x popularity
-                 (in [0, 1]). by="ratings" leaves the link signals out.
+                 (in [0, 1]). by="ratings" leaves the link signals out (its EASE may have learnt from the links).
     recommend(by="links"): cosine + links_popularity_weight x popularity.
     Defaults: the weights tuned on the shared data (README, Recommendation evaluation).
     """

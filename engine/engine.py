@@ -284,9 +284,10 @@ class Engine:
 
         Links view: a linear classifier's direction in the link model (the likes' centroid with likes only), scored
         by cosine plus the tuned links-popularity weight x popularity. Ratings view: EASE over every film rated or
-        seen (what the people who watched them also watched) plus the taste model folded in from the 👍/👎 in
-        closed form. Both (default): those two plus the liked films' link content (exact TF-IDF overlap) and their
-        mean vector, each standardised on its best films and blended by the tuned weights (engine/blend.py).
+        seen (what the people who watched them also watched; learnt from the films' links too when the trainer had
+        them) plus the taste model folded in from the 👍/👎 in closed form. Both (default): those two plus the liked
+        films' link content (exact TF-IDF overlap) and their mean vector, each standardised on its best films and
+        blended by the tuned weights (engine/blend.py).
         Nothing liked: well-known films, kept away from the disliked ones. Rated, seen and excluded films never
         come back.
         """

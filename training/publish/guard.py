@@ -13,8 +13,9 @@ GUARDED_METRICS = ("franchise_hit_rate_at_10", "link_share", "recommend_ndcg_at_
 # Margins a new model must hold whatever is published (issue 13; the README's tables give the measured values):
 # recommend() ahead of EASE over every rated film by EASE_MARGIN NDCG@10 and by two paired standard errors, ahead of
 # the strongest baseline measured by two paired standard errors, the linked films found by the links view, and the
-# links view's franchise hit rate at least TF-IDF's.
-# (Absolute figures such as the link share depend on the films file: `make acceptance` checks them on the shared data.)
+# links view's franchise hit rate at least TF-IDF's. EASE_MARGIN is issue 13's target, an absolute figure measured
+# on the shared data: a films file whose links say less may leave a model short of it (`--force` publishes anyway).
+# (Other absolute figures, such as the link share, depend on the films file: `make acceptance` checks them there.)
 LINKED_FILM_HIT_RATE = 0.6
 EASE_MARGIN = 0.03
 

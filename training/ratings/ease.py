@@ -107,10 +107,10 @@ def add_link_cosine(gram: np.ndarray, films: np.ndarray, links: Links, weight: f
     content = LinkContent(indptr, indices, int(np.max(indices, initial=-1)) + 1)
     matrix = sparse.csr_matrix((content.data, content.indices, content.indptr), shape=(content.n_films, content.n_links))
     rows = matrix[films]
-    columns = rows.T.tocsc()
+    columns = rows.T.tocsr()  # CSR @ CSR: scipy converts any other right-hand format on every block
     for start in range(0, len(films), LINK_BLOCK):
         stop = min(start + LINK_BLOCK, len(films))
-        gram[start:stop] += weight * (rows[start:stop] @ columns).toarray().astype(np.float32)
+        gram[start:stop] += weight * (rows[start:stop] @ columns).toarray()  # float32, as the link content
 
 
 def sparse_rows(dense: np.ndarray, films: np.ndarray, n_films: int, keep: int, info: dict) -> EaseWeights:
