@@ -12,8 +12,6 @@ import numpy as np
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-from engine.content import LinkContent
-
 SEED = 20180926  # the evaluation's split seed: fixed, so every run fits the same factors
 
 
@@ -69,13 +67,6 @@ def lightfm_scores(interactions: np.ndarray, item_features: sparse.csr_matrix, c
         item_biases, item_vectors = model.get_item_representations(item_features)
         user_biases, user_vectors = model.get_user_representations()
         yield done, user_vectors @ item_vectors.T + item_biases[None, :] + user_biases[:, None]
-
-
-def link_tfidf(link_indptr: np.ndarray, link_indices: np.ndarray) -> sparse.csr_matrix:
-    """Films x links, idf-weighted (idf over the whole catalogue), rows of unit length: the engine's link content
-    (engine/content.py), as a SciPy matrix."""
-    content = LinkContent(link_indptr, link_indices, int(np.max(link_indices, initial=-1)) + 1)
-    return sparse.csr_matrix((content.data, content.indices, content.indptr), shape=(content.n_films, content.n_links))
 
 
 def content_scores(item_tfidf: sparse.csr_matrix, liked: Sequence[np.ndarray], how: str = "sum") -> np.ndarray:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from training.data.link_content import link_tfidf
 from training.data.movielens import LIKE_AT, MovieLensRatings, SimulatedUser
 from training.evaluation.baselines import Baselines, Figures, interaction_matrix, recall_ndcg, summarise, top_unseen
 from training.evaluation.hybrids import (
@@ -20,7 +21,6 @@ from training.evaluation.hybrids import (
     ease_with_links,
     lightfm_scores,
     link_item_features,
-    link_tfidf,
 )
 
 K = 10

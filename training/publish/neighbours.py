@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from engine.content import LinkContent
 from engine.explain import generic_links
 from engine.film_links import FilmLinks
 from engine.vectors import top_k_rows
+from training.data.link_content import link_tfidf
 
 TFIDF_WEIGHT = 1.0
 KIN_WEIGHT = 2.0
@@ -39,9 +39,8 @@ def tfidf_split(link_indptr: np.ndarray, link_indices: np.ndarray, n_links: int
     """The TF-IDF rows of unit length (over every link, rare ones included, engine/content.py) split by link: the
     specific links' columns and the generic links' columns, both sparse (a dense generic part was films x generic
     links floats: 1.4 GB at 170k films with 2,000 generic links)."""
-    content = LinkContent(link_indptr, link_indices, n_links)
-    tfidf = sparse.csr_matrix((content.data, content.indices, content.indptr), shape=(content.n_films, n_links))
-    generic = _generic(link_indices, n_links, content.n_films)
+    tfidf = link_tfidf(link_indptr, link_indices, n_links)
+    generic = _generic(link_indices, n_links, tfidf.shape[0])
     return tfidf[:, np.flatnonzero(~generic)].tocsr(), tfidf[:, np.flatnonzero(generic)].tocsr()
 
 

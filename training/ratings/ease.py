@@ -99,14 +99,9 @@ def fit_ease(ratings: MovieLensRatings, movielens_ids: list[int | None], l2: flo
 def add_link_cosine(gram: np.ndarray, films: np.ndarray, links: Links, weight: float) -> None:
     """gram += weight x the TF-IDF cosine of `films`' links (idf over the whole catalogue, engine/content.py), in
     place, a block of rows at a time."""
-    from scipy import sparse
+    from training.data.link_content import link_tfidf
 
-    from engine.content import LinkContent
-
-    indptr, indices = links
-    content = LinkContent(indptr, indices, int(np.max(indices, initial=-1)) + 1)
-    matrix = sparse.csr_matrix((content.data, content.indices, content.indptr), shape=(content.n_films, content.n_links))
-    rows = matrix[films]
+    rows = link_tfidf(*links)[films]
     columns = rows.T.tocsr()  # CSR @ CSR: scipy converts any other right-hand format on every block
     for start in range(0, len(films), LINK_BLOCK):
         stop = min(start + LINK_BLOCK, len(films))

@@ -85,7 +85,8 @@ def train_ratings(ratings: MovieLensRatings, movielens_ids: list[int | None], pa
     export = align(fit.item_factors, fit.item_biases, ratings, movielens_ids, info)
     export.ease = fit_ease(ratings, movielens_ids, links=links)
     export.crowd = crowd
-    with_links = f", learnt with their links (x {links_weight:g})" if (links_weight := export.ease.info.get("link_weight")) else ""
+    link_weight = export.ease.info.get("link_weight")
+    with_links = f", learnt with their links (x {link_weight:g})" if link_weight else ""
     print(f"EASE over every rated film: {export.ease.info['films']:,} films, {export.ease.info['keep']} weights kept a film"
           f"{with_links}", file=out)
     return export

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from training.data.link_content import link_tfidf
 from training.data.movielens import MovieLensRatings, simulate_users
 from training.evaluation.baselines import Baselines, paired_difference, summarise, top_unseen
 from training.evaluation.hybrids import (
@@ -15,7 +16,6 @@ from training.evaluation.hybrids import (
     ease_with_links,
     lightfm_scores,
     link_item_features,
-    link_tfidf,
     standardised,
 )
 from training.evaluation.tuned_baselines import BASELINE_NAMES, pick, score_baselines
