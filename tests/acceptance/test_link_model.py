@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from training.data.films import read_films
+from training.evaluation.franchise import franchise_pairs
+from training.evaluation.franchise_namesakes import NAMESAKES
+
 
 def test_full_training_fits_the_memory_budget(trained):
     if trained["peak_rss_mb"] is None:
@@ -14,6 +18,24 @@ def test_learned_model_beats_tfidf_on_franchises(manifest):
     metrics = manifest["metrics"]
     assert metrics["franchise_pairs"] > 500
     assert metrics["franchise_hit_rate_at_10"] >= metrics["tfidf_franchise_hit_rate_at_10"], metrics
+
+
+def test_the_namesakes_left_out_are_pairs_the_title_rule_finds(films_file):
+    films = read_films(films_file).films
+    found = {(films[a].title, films[b].title) for a, b in franchise_pairs(films)}
+    stale = [(first, second) for first, second, _ in NAMESAKES if (first, second) not in found]
+    assert not stale, f"no longer franchise pairs on the shared films: {stale}"
+
+
+def test_the_links_view_keeps_title_namesakes_apart(manifest):
+    """Fear X is not a sequel of Fear: the links view finds the follow-ups, not films that share a title's words."""
+    metrics, view = manifest["metrics"], manifest["metrics"]["links_view"]
+    namesakes = metrics["franchise_pairs"] - metrics["follow_up_pairs"]
+    namesake_hits = (view["franchise_hit_rate_at_10"] * metrics["franchise_pairs"]
+                     - view["follow_up_franchise_hit_rate_at_10"] * metrics["follow_up_pairs"])
+    assert namesakes == len(NAMESAKES)
+    assert namesake_hits <= 0.1 * namesakes + 0.5, (namesake_hits, namesakes)
+    assert view["follow_up_franchise_hit_rate_at_10"] > view["franchise_hit_rate_at_10"]
 
 
 def test_star_wars_top_ten_holds_its_sequels(engine):

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from engine.normalize import title_key
 from training.data.films import FilmRecord
+from training.evaluation.franchise_namesakes import NAMESAKES
 
 _SEQUEL_SUFFIX = re.compile(
     r"^(?:\s(?:\d{1,2}|ii|iii|iv|v|vi|vii|viii|ix|x)(?:\s.*)?"  # Rocky II, Alien 3, Shrek 2 the ...
@@ -52,3 +53,10 @@ def franchise_pairs(films: list[FilmRecord]) -> list[tuple[int, int]]:
                 pairs.append((first, follow_id))
                 break
     return pairs
+
+
+def follow_ups(films: list, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pairs whose second film really follows the first: the title namesakes checked by hand
+    (franchise_namesakes.py: Fear / Fear X, Oceans / Ocean's 8) left out. `films` carry `.title`."""
+    namesakes = {(first, second) for first, second, _ in NAMESAKES}
+    return [(a, b) for a, b in pairs if (films[a].title, films[b].title) not in namesakes]

@@ -25,7 +25,7 @@ from engine.bundle import CURRENT, MANIFEST
 from training.data.movielens import SPLIT_SEED, MovieLensRatings, SimulatedUser, read_ratings, simulate_users
 from training.data.popularity import popularity_from_counts
 from training.evaluation.baselines import Figures, paired_difference, recall_ndcg, summarise
-from training.evaluation.franchise import franchise_pairs
+from training.evaluation.franchise import follow_ups, franchise_pairs
 from training.evaluation.tune_blend import gather, tune_recommend
 from training.evaluation.tuned_baselines import BASELINE_NAMES, available, score_baselines
 from training.publish.bundle import write_ratings_view
@@ -135,9 +135,10 @@ def evaluate_recommendations(
     scratch = Path(tempfile.mkdtemp(prefix="movielike-eval-"))
     try:
         engine = split_engine(split, train, scratch / "eval")
-        pairs = franchise_pairs([SimpleNamespace(title=t, year=y) for t, y in zip(catalogue["titles"], catalogue["years"])])
+        films = [SimpleNamespace(title=t, year=y) for t, y in zip(catalogue["titles"], catalogue["years"])]
+        pairs = franchise_pairs(films)
         figures = _score_everything(engine, train, split.film_of_item, tune_users, test_users, pairs, out,
-                                    available(baselines, out))
+                                    available(baselines, out), set(follow_ups(films, pairs)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     figures.update({
@@ -168,15 +169,17 @@ def _engine_figures(engine, users: list[SimulatedUser], film_of_item: np.ndarray
     return figures
 
 
-def _franchise_rate(engine, pairs: list[tuple[int, int]], by: str) -> float:
-    """Share of (first film, follow-up) pairs whose follow-up is in similar(first film)'s top 10."""
+def _franchise_rate(engine, pairs: list[tuple[int, int]], by: str, among: set[tuple[int, int]] | None = None) -> float:
+    """Share of (first film, follow-up) pairs whose follow-up is in similar(first film)'s top 10; with `among`,
+    of those pairs only (the follow-ups, title namesakes left out)."""
+    pairs = pairs if among is None else [pair for pair in pairs if pair in among]
     firsts = sorted({first for first, _ in pairs})
     top = {first: {s.id for s in engine.similar(first, K, by=by)} for first in firsts}
     return round(sum(follow in top[first] for first, follow in pairs) / max(len(pairs), 1), 4)
 
 
 def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users, test_users, pairs, out,
-                      baseline_names: tuple[str, ...]) -> dict:
+                      baseline_names: tuple[str, ...], follow: set[tuple[int, int]]) -> dict:
     def tuned(grid, figure_of):
         results = {value: figure_of(value) for value in grid}
         best = max(grid, key=lambda value: (results[value]["ndcg_at_10"], -grid.index(value)))
@@ -224,8 +227,10 @@ def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users,
         difference, paired_se = paired_difference(recommend["blend"].ndcg, recommend[name].ndcg)
         recommend[name]["vs_blend"] = {"difference": round(difference, 4), "paired_standard_error": round(paired_se, 4)}
     similar = {by: {**_engine_figures(engine, test_users, film_of_item, by, similar=True),
-                    "franchise_hit_rate_at_10": _franchise_rate(engine, rated_pairs, by)}
+                    "franchise_hit_rate_at_10": _franchise_rate(engine, rated_pairs, by),
+                    "follow_up_franchise_hit_rate_at_10": _franchise_rate(engine, rated_pairs, by, follow)}
                for by in ("both", "links", "ratings")}
+    rated_follow_ups = sum(pair in follow for pair in rated_pairs)
     for name, figure in recommend.items():
         line = (f"  recommend {name:>13}: Recall@10 {figure['recall_at_10']:.4f}  NDCG@10 {figure['ndcg_at_10']:.4f}"
                 f" ± {figure['ndcg_standard_error']:.4f}")
@@ -236,13 +241,15 @@ def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users,
         print(line, file=out)
     for name, figure in similar.items():
         print(f"  similar   {name:>12}: Recall@10 {figure['recall_at_10']:.4f}  NDCG@10 {figure['ndcg_at_10']:.4f}  "
-              f"franchise hit rate@10 {figure['franchise_hit_rate_at_10']:.3f} ({len(rated_pairs)} sequel pairs)", file=out)
+              f"franchise hit rate@10 {figure['franchise_hit_rate_at_10']:.3f} ({len(rated_pairs)} sequel pairs), "
+              f"{figure['follow_up_franchise_hit_rate_at_10']:.3f} ({rated_follow_ups} follow-ups)", file=out)
     return {
         "recommend": recommend,
         "similar": similar,
         "blend": asdict(blend),
         "ease_penalty": baseline_params["ease"]["l2"],
         "franchise_pairs_with_ratings": len(rated_pairs),
+        "follow_up_pairs_with_ratings": rated_follow_ups,
         "tuning": {
             "recommend": recommend_grid,
             "links": [{"links_popularity_weight": v, **links_grid[v]} for v in LINKS_POPULARITY_WEIGHTS],
