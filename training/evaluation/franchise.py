@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 from engine.normalize import title_key
 from training.data.films import FilmRecord
@@ -55,7 +56,7 @@ def franchise_pairs(films: list[FilmRecord]) -> list[tuple[int, int]]:
     return pairs
 
 
-def follow_ups(films: list, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def follow_ups(films: Sequence, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The pairs whose second film really follows the first: the title namesakes checked by hand
     (franchise_namesakes.py: Fear / Fear X, Oceans / Ocean's 8) left out. `films` carry `.title`."""
     namesakes = {(first, second) for first, second, _ in NAMESAKES}
