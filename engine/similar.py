@@ -66,7 +66,8 @@ def similar(model: LoadedModel, film_id: int, k: int, skip: set[int], view: str)
 def similar_by_links(model: LoadedModel, film_id: int, k: int, skip: set[int]) -> list[Suggestion]:
     """Reads the exact neighbours stored in the bundle; searches only when `k` plus `skip` go deeper than them."""
     ids, scores = model.bundle.neighbours[film_id], model.bundle.neighbour_scores[film_id]
-    kept = [(i, s) for i, s in zip(ids.tolist(), scores.tolist()) if i not in skip]
+    deep = k + len(skip)  # skip removes at most len(skip) of them: the first k + len(skip) hold the k best kept
+    kept = [(i, s) for i, s in zip(ids[:deep].tolist(), scores[:deep].tolist()) if i not in skip]
     if len(kept) < k:  # deeper than the stored neighbours: they lead, then the nearest by cosine below the last
         floor = float(scores[-1]) if len(scores) else 1.0
         taken = skip | {i for i, _ in kept}
