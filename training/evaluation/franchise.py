@@ -61,3 +61,11 @@ def follow_ups(films: Sequence, pairs: list[tuple[int, int]]) -> list[tuple[int,
     (franchise_namesakes.py: Fear / Fear X, Oceans / Ocean's 8) left out. `films` carry `.title`."""
     namesakes = {(first, second) for first, second, _ in NAMESAKES}
     return [(a, b) for a, b in pairs if (films[a].title, films[b].title) not in namesakes]
+
+
+def share_of_hits(hits: Sequence[bool], pairs: Sequence[tuple[int, int]], among: set[tuple[int, int]] | None = None,
+                  empty: float = float("nan")) -> float:
+    """Share of `pairs` that are hits (`hits[i]` for `pairs[i]`), of those in `among` when given (the follow-ups):
+    one scoring of every pair gives both figures; `empty` when no pair counts."""
+    counted = [hit for hit, pair in zip(hits, pairs) if among is None or pair in among]
+    return sum(counted) / len(counted) if counted else empty

@@ -10,7 +10,7 @@ from scipy import sparse
 from engine.film_links import FilmLinks
 from engine.vectors import top_k, top_k_rows
 from training.evaluation.blocked import in_blocks
-from training.evaluation.franchise import follow_ups, franchise_pairs
+from training.evaluation.franchise import follow_ups, franchise_pairs, share_of_hits
 from training.evaluation.pages import evaluate_pages, format_pages
 from training.evaluation.vectors_know import format_vectors_know, what_vectors_know
 from training.links.dataset import LinkDataset
@@ -25,15 +25,19 @@ def best_other_columns(scores: np.ndarray, k: int, exclude: np.ndarray) -> np.nd
     return top_k_rows(scores, k)
 
 
-def franchise_hit_rate(neighbours_of, pairs: list[tuple[int, int]], k: int = 10) -> float:
-    """Share of (first, follow-up) pairs whose follow-up is among the first film's k nearest films."""
+def franchise_hits(neighbours_of, pairs: list[tuple[int, int]], k: int = 10) -> list[bool]:
+    """For each (first, follow-up) pair, whether the follow-up is among the first film's k nearest films."""
     if not pairs:
-        return float("nan")
+        return []
     firsts = np.array(sorted({first for first, _ in pairs}))
     top = neighbours_of(firsts, k)
     row_of = {film: row for row, film in enumerate(firsts)}
-    hits = sum(1 for first, follow in pairs if follow in set(top[row_of[first]].tolist()))
-    return hits / len(pairs)
+    return [follow in set(top[row_of[first]].tolist()) for first, follow in pairs]
+
+
+def franchise_hit_rate(neighbours_of, pairs: list[tuple[int, int]], k: int = 10) -> float:
+    """Share of (first, follow-up) pairs whose follow-up is among the first film's k nearest films."""
+    return share_of_hits(franchise_hits(neighbours_of, pairs, k), pairs)
 
 
 def vector_neighbours(film_vectors: np.ndarray):
@@ -142,25 +146,28 @@ def evaluate_model(dataset: LinkDataset, film_vectors: np.ndarray, link_vectors:
     of generic-only whys, next to the learned cosine's."""
     started = time.perf_counter()
     pairs = franchise_pairs(dataset.films)
-    follow = follow_ups(dataset.films, pairs)  # title namesakes (Fear / Fear X) left out: franchise_namesakes.py
-    cosine, tfidf = vector_neighbours(film_vectors), tfidf_neighbours(tfidf_matrix(dataset))
+    follow = set(follow_ups(dataset.films, pairs))  # title namesakes (Fear / Fear X) left out: franchise_namesakes.py
+    cosine = vector_neighbours(film_vectors)
+    cosine_hits = franchise_hits(cosine, pairs)  # each pair scored once: over all pairs and over the follow-ups
+    tfidf_hits = franchise_hits(tfidf_neighbours(tfidf_matrix(dataset)), pairs)
     metrics = {
         "link_share": round(link_share(film_vectors, link_vectors, dataset), 4),
         "franchise_pairs": len(pairs),
-        "franchise_hit_rate_at_10": round(franchise_hit_rate(cosine, pairs), 4),
-        "tfidf_franchise_hit_rate_at_10": round(franchise_hit_rate(tfidf, pairs), 4),
+        "franchise_hit_rate_at_10": round(share_of_hits(cosine_hits, pairs), 4),
+        "tfidf_franchise_hit_rate_at_10": round(share_of_hits(tfidf_hits, pairs), 4),
         "follow_up_pairs": len(follow),
-        "follow_up_franchise_hit_rate_at_10": round(franchise_hit_rate(cosine, follow), 4),
-        "tfidf_follow_up_franchise_hit_rate_at_10": round(franchise_hit_rate(tfidf, follow), 4),
+        "follow_up_franchise_hit_rate_at_10": round(share_of_hits(cosine_hits, pairs, follow), 4),
+        "tfidf_follow_up_franchise_hit_rate_at_10": round(share_of_hits(tfidf_hits, pairs, follow), 4),
     }
     if neighbours is not None and film_links is not None:
         from training.publish.neighbours import specific_links
 
         stored = stored_neighbours_of(neighbours)
+        stored_hits = franchise_hits(stored, pairs)
         specific = specific_links(dataset.link_indptr, dataset.link_indices, len(dataset.link_titles))  # once for both
         metrics["links_view"] = {
-            "franchise_hit_rate_at_10": round(franchise_hit_rate(stored, pairs), 4),
-            "follow_up_franchise_hit_rate_at_10": round(franchise_hit_rate(stored, follow), 4),
+            "franchise_hit_rate_at_10": round(share_of_hits(stored_hits, pairs), 4),
+            "follow_up_franchise_hit_rate_at_10": round(share_of_hits(stored_hits, pairs, follow), 4),
             "linked_film_pairs": len(film_links.pairs),
             "linked_film_hit_rate_at_10": _rounded(linked_film_hit_rate(stored, film_links)),
             "cosine_linked_film_hit_rate_at_10": _rounded(linked_film_hit_rate(cosine, film_links)),

@@ -25,7 +25,7 @@ from engine.bundle import CURRENT, MANIFEST
 from training.data.movielens import SPLIT_SEED, MovieLensRatings, SimulatedUser, read_ratings, simulate_users
 from training.data.popularity import popularity_from_counts
 from training.evaluation.baselines import Figures, paired_difference, recall_ndcg, summarise
-from training.evaluation.franchise import follow_ups, franchise_pairs
+from training.evaluation.franchise import follow_ups, franchise_pairs, share_of_hits
 from training.evaluation.tune_blend import gather, tune_recommend
 from training.evaluation.tuned_baselines import BASELINE_NAMES, available, score_baselines
 from training.publish.bundle import write_ratings_view
@@ -169,13 +169,15 @@ def _engine_figures(engine, users: list[SimulatedUser], film_of_item: np.ndarray
     return figures
 
 
-def _franchise_rate(engine, pairs: list[tuple[int, int]], by: str, among: set[tuple[int, int]] | None = None) -> float:
-    """Share of (first film, follow-up) pairs whose follow-up is in similar(first film)'s top 10; with `among`,
-    of those pairs only (the follow-ups, title namesakes left out)."""
-    pairs = pairs if among is None else [pair for pair in pairs if pair in among]
-    firsts = sorted({first for first, _ in pairs})
-    top = {first: {s.id for s in engine.similar(first, K, by=by)} for first in firsts}
-    return round(sum(follow in top[first] for first, follow in pairs) / max(len(pairs), 1), 4)
+def _franchise_hits(engine, pairs: list[tuple[int, int]], by: str) -> list[bool]:
+    """For each (first film, follow-up) pair, whether the follow-up is in similar(first film)'s top 10."""
+    top = {first: {s.id for s in engine.similar(first, K, by=by)} for first in sorted({first for first, _ in pairs})}
+    return [follow in top[first] for first, follow in pairs]
+
+
+def _franchise_rate(hits: list[bool], pairs: list[tuple[int, int]], among: set[tuple[int, int]] | None = None) -> float:
+    """Their share of hits (of those in `among`, the follow-ups), to 4 decimals; 0 without pairs."""
+    return round(share_of_hits(hits, pairs, among, empty=0.0), 4)
 
 
 def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users, test_users, pairs, out,
@@ -197,12 +199,13 @@ def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users,
     # similar: the weight of the ratings view, for finding hidden likes from one liked film, as long as the
     # sequels that the link view finds stay found ("films like this" must still mean alike, not just popular)
     rated_pairs = [(a, b) for a, b in pairs if "ratings" in engine.views_for(a)]
-    links_franchise = _franchise_rate(engine, rated_pairs, "links")
+    links_franchise = _franchise_rate(_franchise_hits(engine, rated_pairs, "links"), rated_pairs)
 
     def similar_with(value):
         engine.set_blend(Blend(similar_ratings_weight=value))
         figures = _engine_figures(engine, tune_users, film_of_item, "both", similar=True)
-        return {**figures, "franchise_hit_rate_at_10": _franchise_rate(engine, rated_pairs, "both")}
+        return {**figures, "franchise_hit_rate_at_10": _franchise_rate(_franchise_hits(engine, rated_pairs, "both"),
+                                                                       rated_pairs)}
 
     similar_grid = {value: similar_with(value) for value in SIMILAR_WEIGHTS}
     allowed = [v for v in SIMILAR_WEIGHTS if similar_grid[v]["franchise_hit_rate_at_10"] >= FRANCHISE_KEEP * links_franchise]
@@ -226,10 +229,12 @@ def _score_everything(engine, train: MovieLensRatings, film_of_item, tune_users,
     for name in baselines:  # paired over the same test users: baseline - blend, and that difference's SE
         difference, paired_se = paired_difference(recommend["blend"].ndcg, recommend[name].ndcg)
         recommend[name]["vs_blend"] = {"difference": round(difference, 4), "paired_standard_error": round(paired_se, 4)}
-    similar = {by: {**_engine_figures(engine, test_users, film_of_item, by, similar=True),
-                    "franchise_hit_rate_at_10": _franchise_rate(engine, rated_pairs, by),
-                    "follow_up_franchise_hit_rate_at_10": _franchise_rate(engine, rated_pairs, by, follow)}
-               for by in ("both", "links", "ratings")}
+    similar = {}
+    for by in ("both", "links", "ratings"):
+        hits = _franchise_hits(engine, rated_pairs, by)  # scored once: over the rated pairs and their follow-ups
+        similar[by] = {**_engine_figures(engine, test_users, film_of_item, by, similar=True),
+                       "franchise_hit_rate_at_10": _franchise_rate(hits, rated_pairs),
+                       "follow_up_franchise_hit_rate_at_10": _franchise_rate(hits, rated_pairs, follow)}
     rated_follow_ups = sum(pair in follow for pair in rated_pairs)
     for name, figure in recommend.items():
         line = (f"  recommend {name:>13}: Recall@10 {figure['recall_at_10']:.4f}  NDCG@10 {figure['ndcg_at_10']:.4f}"
